@@ -240,6 +240,29 @@ test("fused MatMul with a transposed operand + BiasAdd + Relu equals the separat
   for (let i = 0; i < fused.length; i++) assert.ok(Math.abs(fused[i] - plain[i]) <= 1e-5 * Math.max(1, Math.abs(plain[i])), `element ${i}: ${fused[i]} vs ${plain[i]}`);
 });
 
+test("ops cut in rounds (bounded memory) are bit-identical too", () => {
+  const saved = compute.parallelOptions.roundBytes;
+  compute.parallelOptions.roundBytes = 6000; // a few rows / images per thread per round, uneven last round
+  try {
+    const x1 = rnd([1, 41, 23, 6], 81);
+    const xb = rnd([7, 9, 8, 6], 82);
+    const w = rnd([3, 3, 6, 5], 83);
+    const bias = rnd([5], 84);
+    const dw = rnd([3, 3, 6, 1], 85);
+    same("rows in rounds", () => compute.conv2d({ x: x1, filter: w, strides: [2, 1], pad: "same", dilations: [1, 1], bias, activation: "relu" }), "conv2d/rows");
+    same("batch in rounds", () => compute.conv2d({ x: xb, filter: w, strides: [1, 1], pad: "valid", dilations: [1, 1] }), "conv2d/batch");
+    same("depthwise rows in rounds", () => compute.depthwiseConv2d({ x: x1, filter: dw, strides: [1, 1], pad: "same", dilations: [2, 2] }), "depthwise/rows");
+    const a = rnd([203, 37], 86);
+    const at = rnd([37, 203], 87);
+    const b = rnd([37, 29], 88);
+    same("matMul rows in rounds", () => compute.matMul({ a, b, transposeA: false, transposeB: false }), "matmul/rows");
+    same("matMul rows (transposed A) in rounds", () => compute.matMul({ a: at, b, transposeA: true, transposeB: false }), "matmul/rows");
+    tf.dispose([x1, xb, w, bias, dw, a, at, b]);
+  } finally {
+    compute.parallelOptions.roundBytes = saved;
+  }
+});
+
 test("weights reach a worker once; a changed or disposed weight is re-sent and dropped", () => {
   const pool = readyPool()!;
   assert.ok(pool, "pool up");

@@ -165,8 +165,18 @@ export const COST = {
 /** How many ops were cut, by kind and cut (tests, benchmarks). */
 export const parallelStats: Record<string, number> = {};
 
-/** Overrides for tests and benchmarks: `force` cuts every op that can be cut (no cost model), `disable` none. */
-export const parallelOptions: { force: boolean; disable: boolean } = { force: false, disable: false };
+/**
+ * `force` cuts every op that can be cut (no cost model), `disable` none (tests, benchmarks).
+ *
+ * `roundBytes`: host memory a cut op may add per thread at once. An op cut
+ * along its outermost output axis runs in rounds, each thread's slice of a
+ * round reading and writing at most this much, so the arena, the worker's
+ * heap and the main thread's slice copies stay bounded (in one round, a
+ * batch-32 CNN held a second copy of its largest activations: RSS 615 →
+ * 1028 MB). A round costs one hand-off (~0.15 ms); 16 MB of slice is ~10 ms
+ * of conv work.
+ */
+export const parallelOptions: { force: boolean; disable: boolean; roundBytes: number } = { force: false, disable: false, roundBytes: 16 * 2 ** 20 };
 
 /**
  * Whether cutting an op of `flops` (estimated at `gflops` on one thread)
@@ -338,13 +348,29 @@ function runSlices(pool: Pool, b: WasmBackend, slices: Slice[], mine: () => TfTe
   return [own, slices.slice(1).map((s, i) => workers[i].arena.subarray(size(s.xShape), size(s.xShape) + s.outSize))];
 }
 
-/** Results concatenated along the cut axis, the outermost one (`unit` floats per index). */
-function joinOuter(b: WasmBackend, shape: number[], slices: Slice[], own: TfTensor, theirs: Float32Array[], unit: number): TfTensor {
+/**
+ * Runs an op cut along its outermost output axis: `n` indices, `unit`
+ * output floats each, `unitBytes` read and written per index. Each round
+ * cuts its indices into `parts` slices (`sliceFor`), the main thread
+ * computing the first (`mineFor`); results land in one output tensor.
+ */
+function runOuter(pool: Pool, b: WasmBackend, parts: number, n: number, unit: number, unitBytes: number, shape: number[], sliceFor: (range: [number, number]) => Slice, mineFor: (s: Slice) => TfTensor): TfTensor | undefined {
+  const perRound = parts * Math.max(1, Math.floor(parallelOptions.roundBytes / unitBytes));
   const out = makeOutput(b, shape);
-  const ov = b.typedArrayFromHeap(out);
-  ov.set(b.typedArrayFromHeap(own), slices[0].range[0] * unit);
-  theirs.forEach((v, i) => ov.set(v, slices[i + 1].range[0] * unit));
-  own.dispose();
+  for (let r0 = 0; r0 < n; r0 += perRound) {
+    const r1 = Math.min(n, r0 + perRound);
+    const slices = ranges(r1 - r0, parts).map(([c0, c1]) => sliceFor([r0 + c0, r0 + c1]));
+    const done = runSlices(pool, b, slices, () => mineFor(slices[0]));
+    if (!done) {
+      out.dispose();
+      return undefined;
+    }
+    const [own, theirs] = done;
+    const ov = b.typedArrayFromHeap(out);
+    ov.set(b.typedArrayFromHeap(own), slices[0].range[0] * unit);
+    theirs.forEach((v, i) => ov.set(v, slices[i + 1].range[0] * unit));
+    own.dispose();
+  }
   return out;
 }
 
@@ -423,13 +449,11 @@ function convRun(b: WasmBackend, g: { pool: Pool; parts: number }, mode: "batch"
   const [B, H, W, C] = x.shape as number[];
   const [, OH, OW, OC] = info.outShape;
   const [kh, kw, fin] = filter.shape as number[];
-  const n = mode === "batch" ? B : mode === "rows" ? OH : OC;
-  const cuts = ranges(n, g.parts);
-  let slices: Slice[];
-  let mine: () => TfTensor;
+  const shape = [B, OH, OW, OC];
+  let y: TfTensor | undefined;
   if (mode === "batch") {
     const per = H * W * C;
-    slices = cuts.map(([r0, r1]) => ({
+    const sliceFor = ([r0, r1]: [number, number]): Slice => ({
       range: [r0, r1],
       xShape: [r1 - r0, H, W, C],
       x: (b) => b.typedArrayFromHeap(x).subarray(r0 * per, r1 * per),
@@ -437,20 +461,21 @@ function convRun(b: WasmBackend, g: { pool: Pool; parts: number }, mode: "batch"
       w: filter,
       bias,
       outSize: (r1 - r0) * OH * OW * OC,
-    }));
-    mine = () => {
-      const xs = contiguous(b, x, cuts[0][0] * per, slices[0].xShape);
-      const y = runKernel(tf, spec, xs, filter, bias);
+    });
+    const mineFor = (s: Slice) => {
+      const xs = contiguous(b, x, s.range[0] * per, s.xShape);
+      const r = runKernel(tf, spec, xs, filter, bias);
       xs.dispose();
-      return y;
+      return r;
     };
+    y = runOuter(g.pool, b, g.parts, B, OH * OW * OC, (per + OH * OW * OC) * 4, shape, sliceFor, mineFor);
   } else if (mode === "rows") {
     // Output rows [o0, o1) read input rows [o0·s − top, (o1−1)·s + effective kernel − top);
     // the part of that outside the image is the slice's explicit padding.
     const { top, left, right } = info.padInfo;
     const sh = info.strideHeight;
     const ekh = info.effectiveFilterHeight;
-    slices = cuts.map(([o0, o1]) => {
+    const sliceFor = ([o0, o1]: [number, number]): Slice => {
       const start = o0 * sh - top;
       const end = (o1 - 1) * sh + ekh - top;
       const in0 = Math.max(0, start);
@@ -465,17 +490,16 @@ function convRun(b: WasmBackend, g: { pool: Pool; parts: number }, mode: "batch"
         bias,
         outSize: (o1 - o0) * OW * OC,
       };
-    });
-    mine = () => {
-      const s = slices[0];
-      const in0 = Math.max(0, s.range[0] * sh - top);
-      const xs = contiguous(b, x, in0 * W * C, s.xShape);
-      const y = runKernel(tf, s.spec, xs, filter, bias);
-      xs.dispose();
-      return y;
     };
+    const mineFor = (s: Slice) => {
+      const xs = contiguous(b, x, Math.max(0, s.range[0] * sh - top) * W * C, s.xShape);
+      const r = runKernel(tf, s.spec, xs, filter, bias);
+      xs.dispose();
+      return r;
+    };
+    y = runOuter(g.pool, b, g.parts, OH, OW * OC, (sh * W * C + OW * OC) * 4, shape, sliceFor, mineFor);
   } else {
-    slices = cuts.map(([c0, c1]) => ({
+    const slices: Slice[] = ranges(OC, g.parts).map(([c0, c1]) => ({
       range: [c0, c1],
       xShape: [B, H, W, C],
       x: (b) => b.typedArrayFromHeap(x),
@@ -487,16 +511,11 @@ function convRun(b: WasmBackend, g: { pool: Pool; parts: number }, mode: "batch"
       outSize: OH * OW * (c1 - c0),
     }));
     const s0 = slices[0];
-    mine = () => runKernel(tf, spec, x, derivedSlice(filter, ...s0.wSlice!), bias && derivedSlice(bias, ...s0.biasSlice!));
+    const done = runSlices(g.pool, b, slices, () => runKernel(tf, spec, x, derivedSlice(filter, ...s0.wSlice!), bias && derivedSlice(bias, ...s0.biasSlice!)));
+    if (done) y = joinInner(b, shape, OH * OW, OC, slices, ...done);
   }
-  const done = runSlices(g.pool, b, slices, mine);
-  if (!done) return undefined;
-  const [own, theirs] = done;
-  count(`${spec.kind}/${mode}`);
-  const shape = [B, OH, OW, OC];
-  if (mode === "batch") return joinOuter(b, shape, slices, own, theirs, OH * OW * OC);
-  if (mode === "rows") return joinOuter(b, shape, slices, own, theirs, OW * OC);
-  return joinInner(b, shape, OH * OW, OC, slices, own, theirs);
+  if (y) count(`${spec.kind}/${mode}`);
+  return y;
 }
 
 function matMulPlan(spec: KernelSpec, m: MatMulArgs): Plan | undefined {
@@ -536,13 +555,10 @@ function matMulRun(b: WasmBackend, g: { pool: Pool; parts: number }, mode: "rows
   const ta = spec.transposeA;
   const tb = spec.transposeB;
   const [ar, ac] = a.shape as number[];
-  const n = mode === "rows" ? M : N;
-  const cuts = ranges(n, g.parts);
-  let slices: Slice[];
-  let mine: () => TfTensor;
+  let y: TfTensor | undefined;
   if (mode === "rows") {
     const part = ([r0, r1]: [number, number]): [number[], number[]] => (ta ? [[0, r0], [K, r1 - r0]] : [[r0, 0], [r1 - r0, K]]);
-    slices = cuts.map(([r0, r1]) => ({
+    const sliceFor = ([r0, r1]: [number, number]): Slice => ({
       range: [r0, r1],
       xShape: part([r0, r1])[1],
       x: ta
@@ -557,15 +573,16 @@ function matMulRun(b: WasmBackend, g: { pool: Pool; parts: number }, mode: "rows
       w: bm,
       bias,
       outSize: (r1 - r0) * N,
-    }));
-    mine = () => {
-      const as = ta ? tf.slice(a, ...part(cuts[0])) : contiguous(b, a, cuts[0][0] * K, slices[0].xShape);
-      const y = runKernel(tf, spec, as, bm, bias);
+    });
+    const mineFor = (s: Slice) => {
+      const as = ta ? tf.slice(a, ...part(s.range)) : contiguous(b, a, s.range[0] * K, s.xShape);
+      const r = runKernel(tf, spec, as, bm, bias);
       as.dispose();
-      return y;
+      return r;
     };
+    y = runOuter(g.pool, b, g.parts, M, N, (K + N) * 4, [M, N], sliceFor, mineFor);
   } else {
-    slices = cuts.map(([c0, c1]) => ({
+    const slices: Slice[] = ranges(N, g.parts).map(([c0, c1]) => ({
       range: [c0, c1],
       xShape: [ar, ac],
       x: (b) => b.typedArrayFromHeap(a),
@@ -577,12 +594,9 @@ function matMulRun(b: WasmBackend, g: { pool: Pool; parts: number }, mode: "rows
       outSize: M * (c1 - c0),
     }));
     const s0 = slices[0];
-    mine = () => runKernel(tf, spec, a, derivedSlice(bm, ...s0.wSlice!), bias && derivedSlice(bias, ...s0.biasSlice!));
+    const done = runSlices(g.pool, b, slices, () => runKernel(tf, spec, a, derivedSlice(bm, ...s0.wSlice!), bias && derivedSlice(bias, ...s0.biasSlice!)));
+    if (done) y = joinInner(b, [M, N], M, N, slices, ...done);
   }
-  const done = runSlices(g.pool, b, slices, mine);
-  if (!done) return undefined;
-  const [own, theirs] = done;
-  count(`matmul/${mode}`);
-  if (mode === "rows") return joinOuter(b, [M, N], slices, own, theirs, N);
-  return joinInner(b, [M, N], M, N, slices, own, theirs);
+  if (y) count(`matmul/${mode}`);
+  return y;
 }
