@@ -61,11 +61,30 @@ async function init(): Promise<string> {
   if (forced !== "cpu") {
     require("@tensorflow/tfjs-backend-wasm");
     registerLazyCpu();
-    if (await tf.setBackend("wasm")) return "wasm";
+    if (await withoutModuleProcessHooks(() => tf.setBackend("wasm"))) return "wasm";
   }
   loadCpu();
   if (await tf.setBackend("cpu")) return "cpu";
   throw new TfsmError("RuntimeError", "no tfjs backend could be initialised");
+}
+
+/**
+ * Runs `start` and removes the process-wide `uncaughtException` and
+ * `unhandledRejection` listeners it added. The wasm backend's Emscripten
+ * module installs listeners that rethrow from inside its one-line minified
+ * source, so any later uncaught error in the host program was reported with
+ * that whole line (hundreds of kilobytes) as its location.
+ */
+async function withoutModuleProcessHooks<T>(start: () => Promise<T>): Promise<T> {
+  const events = ["uncaughtException", "unhandledRejection"] as const;
+  const before = events.map((e) => new Set(process.listeners(e)));
+  try {
+    return await start();
+  } finally {
+    events.forEach((e, i) => {
+      for (const l of process.listeners(e)) if (!before[i].has(l)) process.removeListener(e, l as (...args: unknown[]) => void);
+    });
+  }
 }
 
 let cpuLoaded = false;
