@@ -21,23 +21,13 @@ import { crc32c, mask } from "../src/loaders/crc32c.js";
 import { memoryFiles, openCheckpoint } from "../src/loaders/checkpoint.js";
 import { FOOTER_SIZE, SSTable, buildSSTable, decodeBlockHandle, type BlockHandle, type Entry } from "../src/loaders/sstable.js";
 import { encodeCheckpoint, type TensorToWrite } from "../src/format/checkpoint-writer.js";
+import { rng } from "./support/fuzz.js";
 
 const CASES = Number(process.env.TFSM_FUZZ_CASES ?? 10000);
 const SEED = Number(process.env.TFSM_FUZZ_SEED ?? 20240611);
 const P = "/mem/fuzz/variables/variables";
 const INDEX = P + ".index";
 const DATA = P + ".data-00000-of-00001";
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 interface Base {
   name: string;

@@ -14,22 +14,12 @@ import { SSTable, buildSSTable, compareBytes, type Entry } from "../src/loaders/
 import { crc32c, mask } from "../src/loaders/crc32c.js";
 import { dataFilename, memoryFiles, openCheckpoint, type FileOpener, type RandomAccessFile } from "../src/loaders/checkpoint.js";
 import { encodeCheckpoint, writeCheckpoint, type TensorToWrite } from "../src/format/checkpoint-writer.js";
+import { rng } from "./support/fuzz.js";
 
 const P = "/mem/variables/variables";
 const INDEX = P + ".index";
 const DATA = P + ".data-00000-of-00001";
 const enc = (s: string) => new TextEncoder().encode(s);
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** Random array of `np` storage with distinct, exactly representable contents. */
 function randomArray(np: NpDType, shape: number[], r: () => number): NdArray {

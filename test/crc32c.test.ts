@@ -3,6 +3,7 @@ import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { crc32c, crc32cBackend, extend, extendJs, extendUint32LE, extendUint64LE, hex32, mask, unmask } from "../src/loaders/crc32c.js";
+import { rng } from "./support/fuzz.js";
 
 // Decide the backend now, so every test below runs large inputs through the
 // native @node-rs/crc32 when it is installed (and the pure-JS path through extendJs).
@@ -26,17 +27,6 @@ function reference(bytes: Uint8Array, init = 0): number {
     for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
   }
   return ~c >>> 0;
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 test("check value and RFC 3720 (iSCSI) vectors", () => {

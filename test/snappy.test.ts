@@ -2,17 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { DecodeError } from "../src/errors.js";
 import { snappyCompress, snappyUncompress, snappyUncompressedLength } from "../src/loaders/snappy.js";
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+import { rng } from "./support/fuzz.js";
 
 function throwsDecode(f: () => unknown, re?: RegExp): void {
   try {

@@ -1,4 +1,4 @@
-/** Deterministic mutation fuzzing helpers shared by the parsers' fuzz tests. */
+/** Deterministic randomness for the tests: one seeded PRNG, and mutation helpers for the parsers' fuzz tests. */
 
 /** mulberry32: a small seeded PRNG, so every run mutates the same way. */
 export function rng(seed: number): () => number {
