@@ -76,14 +76,13 @@ async function init(): Promise<string> {
  * that whole line (hundreds of kilobytes) as its location.
  */
 async function withoutModuleProcessHooks<T>(start: () => Promise<T>): Promise<T> {
-  const events = ["uncaughtException", "unhandledRejection"] as const;
-  const before = events.map((e) => new Set(process.listeners(e)));
+  const uncaught = new Set(process.listeners("uncaughtException"));
+  const unhandled = new Set(process.listeners("unhandledRejection"));
   try {
     return await start();
   } finally {
-    events.forEach((e, i) => {
-      for (const l of process.listeners(e)) if (!before[i].has(l)) process.removeListener(e, l as (...args: unknown[]) => void);
-    });
+    for (const l of process.listeners("uncaughtException")) if (!uncaught.has(l)) process.removeListener("uncaughtException", l);
+    for (const l of process.listeners("unhandledRejection")) if (!unhandled.has(l)) process.removeListener("unhandledRejection", l);
   }
 }
 
