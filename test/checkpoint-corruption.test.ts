@@ -14,7 +14,7 @@
 // trailer CRC does not match, outside the file, or is an overlong varint).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { create, toBinary } from "../src/proto/runtime.js";
 import { DataType, VariantTensorDataProtoSchema } from "../src/proto/gen/tensor_pb.js";
 import { FileFormatError } from "../src/errors.js";
@@ -22,6 +22,7 @@ import { memoryFiles, openCheckpoint, type CheckpointEntry } from "../src/loader
 import { FOOTER_SIZE, decodeBlockHandle } from "../src/loaders/sstable.js";
 import { encodeCheckpoint, type TensorToWrite } from "../src/format/checkpoint-writer.js";
 import { crc32cBackend } from "../src/loaders/crc32c.js";
+import { GOLDEN, withCorpus } from "./support/corpus.js";
 
 // Load the native CRC (when installed) before the sweep, so index blocks and
 // every entry of ≥ 128 bytes are verified by it from the first flip on.
@@ -138,16 +139,16 @@ test("writer fixture with Snappy-compressed index blocks: every byte flip is rep
   console.log(`      snappy fixture: ${r.positions} byte positions, ${r.flips} flips, ${r.inert / XORS.length} inert positions (footer padding)`);
 });
 
-const CORPUS = "/work/shared/corpus/golden";
-for (const model of ["serving_saved_model_half_plus_two_cpu/00000123", "serving_saved_model_half_plus_two_tf2_cpu/00000123"]) {
-  test(`corpus ${model}: every byte flip of both files is reported or inert`, () => {
-    const prefix = `${CORPUS}/${model}/variables/variables`;
-    if (!existsSync(prefix + ".index")) return;
-    const index = new Uint8Array(readFileSync(prefix + ".index"));
-    const data = new Uint8Array(readFileSync(prefix + ".data-00000-of-00001"));
-    const r = flipAll(index, data);
-    console.log(`      ${model}: ${r.positions} byte positions, ${r.flips} flips, ${r.inert / XORS.length} inert positions (footer padding)`);
-  });
-}
+withCorpus("byte flips of real TensorFlow checkpoints", () => {
+  for (const model of ["serving_saved_model_half_plus_two_cpu/00000123", "serving_saved_model_half_plus_two_tf2_cpu/00000123"]) {
+    test(`corpus ${model}: every byte flip of both files is reported or inert`, () => {
+      const prefix = `${GOLDEN}/${model}/variables/variables`;
+      const index = new Uint8Array(readFileSync(prefix + ".index"));
+      const data = new Uint8Array(readFileSync(prefix + ".data-00000-of-00001"));
+      const r = flipAll(index, data);
+      console.log(`      ${model}: ${r.positions} byte positions, ${r.flips} flips, ${r.inert / XORS.length} inert positions (footer padding)`);
+    });
+  }
+});
 
 test.run();
