@@ -22,6 +22,7 @@ import { memoryFiles, openCheckpoint } from "../src/loaders/checkpoint.js";
 import { FOOTER_SIZE, SSTable, buildSSTable, decodeBlockHandle, type BlockHandle, type Entry } from "../src/loaders/sstable.js";
 import { encodeCheckpoint, type TensorToWrite } from "../src/format/checkpoint-writer.js";
 import { rng } from "./support/fuzz.js";
+import { GOLDEN } from "./support/corpus.js";
 
 const CASES = Number(process.env.TFSM_FUZZ_CASES ?? 10000);
 const SEED = Number(process.env.TFSM_FUZZ_SEED ?? 20240611);
@@ -84,7 +85,7 @@ function bases(): Base[] {
   const b = encodeCheckpoint(fixture(), { blockSize: 300, compression: "snappy" });
   out.push(base("fixture-snappy", b.index, b.data));
   for (const m of ["serving_saved_model_half_plus_two_cpu/00000123", "serving_saved_model_half_plus_two_tf2_cpu/00000123"]) {
-    const p = `/work/shared/corpus/golden/${m}/variables/variables`;
+    const p = `${GOLDEN}/${m}/variables/variables`;
     if (existsSync(p + ".index")) out.push(base(m, new Uint8Array(readFileSync(p + ".index")), new Uint8Array(readFileSync(p + ".data-00000-of-00001"))));
   }
   return out;
