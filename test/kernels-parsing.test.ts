@@ -6,6 +6,7 @@ import { create, toBinary } from "../src/proto/runtime.js";
 import { ExampleSchema, SequenceExampleSchema, type Feature } from "../src/proto/gen/example_pb.js";
 import { TfsmError } from "../src/errors.js";
 import type { AttrValue } from "../src/proto/gen/graph_pb.js";
+import { throwsTf } from "./support/asserts.js";
 
 test.before(setup);
 
@@ -28,18 +29,6 @@ function example(f: Record<string, Val | undefined>): Uint8Array {
 }
 const bytesT = (shape: number[], b: Uint8Array[]) => Tensor.fromHost(S, { dtype: "bytes", shape, data: b });
 const keys = (k: string[]) => tensor(S, [k.length], k);
-
-function throwsTf(fn: () => unknown, text: string, cls = "InvalidArgumentError"): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, TfsmError, String(e));
-    assert.is((e as TfsmError).pyClass, cls, (e as Error).message);
-    assert.ok((e as Error).message.includes(text), (e as Error).message);
-    return;
-  }
-  assert.unreachable("no error");
-}
 
 interface V2Spec {
   sparse?: [string, number][];

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { runOp, setup, tensor, values, attr, DataType } from "./support/ops.js";
-import { TfsmError } from "../src/errors.js";
+import { throwsTf } from "./support/asserts.js";
 
 test.before(setup);
 
@@ -10,18 +10,6 @@ const i64 = (shape: number[], v: number[]) => tensor(D.DT_INT64, shape, v.map(Bi
 const i32 = (shape: number[], v: number[]) => tensor(D.DT_INT32, shape, v);
 const f32 = (shape: number[], v: number[]) => tensor(D.DT_FLOAT, shape, v);
 const strs = (shape: number[], v: string[]) => tensor(D.DT_STRING, shape, v);
-
-function throwsTf(fn: () => unknown, text: string, cls = "InvalidArgumentError"): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, TfsmError, String(e));
-    assert.is((e as TfsmError).pyClass, cls, (e as Error).message);
-    assert.ok((e as Error).message.includes(text), (e as Error).message);
-    return;
-  }
-  assert.unreachable("no error");
-}
 
 test("SparseToDense: values, scalar broadcast, string default; TF's index validation messages", () => {
   const [y] = runOp("SparseToDense", [i64([2, 2], [0, 1, 2, 0]), i64([2], [3, 2]), f32([2], [5, 7]), f32([], [-1])]);

@@ -3,17 +3,7 @@ import * as assert from "uvu/assert";
 import { DecodeError } from "../src/errors.js";
 import { snappyCompress, snappyUncompress, snappyUncompressedLength } from "../src/loaders/snappy.js";
 import { rng } from "./support/fuzz.js";
-
-function throwsDecode(f: () => unknown, re?: RegExp): void {
-  try {
-    f();
-  } catch (e) {
-    assert.instance(e, DecodeError);
-    if (re) assert.match((e as Error).message, re);
-    return;
-  }
-  assert.unreachable("expected a DecodeError");
-}
+import { throwsDecode } from "./support/asserts.js";
 
 const samples = (): Uint8Array[] => {
   const r = rng(7);

@@ -1,7 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { existsSync, readFileSync } from "node:fs";
-import { DecodeError } from "../src/errors.js";
 import { crc32c, mask } from "../src/loaders/crc32c.js";
 import {
   Block,
@@ -16,20 +15,10 @@ import {
   shortestSeparator,
   type Entry,
 } from "../src/loaders/sstable.js";
+import { throwsDecode } from "./support/asserts.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
-
-function throwsDecode(f: () => unknown, re?: RegExp): void {
-  try {
-    f();
-  } catch (e) {
-    assert.instance(e, DecodeError);
-    if (re) assert.match((e as Error).message, re);
-    return;
-  }
-  assert.unreachable("expected a DecodeError");
-}
 
 function sampleEntries(n: number): Entry[] {
   const keys = new Set<string>();
