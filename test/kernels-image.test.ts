@@ -4,52 +4,21 @@ import { readFileSync } from "node:fs";
 import { runOp, setup, tensor, floats, ints, attr, DataType, Tensor } from "./support/ops.js";
 import type { AttrValue } from "../src/proto/gen/graph_pb.js";
 import { tf } from "../src/runtime/backend.js";
+import { DT, refAttr, refTensor, type RefCase, type RefTensor } from "./support/kernel-refs.js";
 
 test.before(setup);
 
-interface TData {
-  dtype: string;
-  shape: number[];
-  values: number[];
-}
-interface Case {
-  op: string;
-  name: string;
-  inputs: TData[];
-  attrs: Record<string, unknown>;
-  outputs: TData[];
-  tol?: number;
-}
-
-const cases: Case[] = JSON.parse(readFileSync(new URL("./data/kernels/image.json", import.meta.url), "utf8"));
-
-const DT: Record<string, number> = {
-  float: DataType.DT_FLOAT,
-  double: DataType.DT_DOUBLE,
-  half: DataType.DT_HALF,
-  int32: DataType.DT_INT32,
-  int64: DataType.DT_INT64,
-  uint8: DataType.DT_UINT8,
-  bool: DataType.DT_BOOL,
-};
+const cases: RefCase[] = JSON.parse(readFileSync(new URL("./data/kernels/image.json", import.meta.url), "utf8"));
 
 const FLOAT_ATTRS = new Set(["extrapolation_value"]);
 
-function attrsOf(c: Case): Record<string, AttrValue> {
+function attrsOf(c: RefCase): Record<string, AttrValue> {
   const out: Record<string, AttrValue> = { T: attr.type(DT[c.inputs[0].dtype]) };
-  for (const [k, v] of Object.entries(c.attrs)) {
-    if (k === "dtype") out[k] = attr.type(DT[v as string]);
-    else if (typeof v === "string") out[k] = attr.str(v);
-    else if (typeof v === "boolean") out[k] = attr.bool(v);
-    else if (FLOAT_ATTRS.has(k)) out[k] = attr.float(v as number);
-    else out[k] = attr.int(v as number);
-  }
+  for (const [k, v] of Object.entries(c.attrs)) out[k] = k === "dtype" ? attr.type(DT[v as string]) : refAttr(k, v, FLOAT_ATTRS);
   return out;
 }
 
-const toTensor = (d: TData) => tensor(DT[d.dtype], d.shape, d.dtype === "int64" ? d.values.map((v) => BigInt(v)) : d.values);
-
-function close(actual: Tensor, want: TData, label: string, tol = 2e-5): void {
+function close(actual: Tensor, want: RefTensor, label: string, tol = 2e-5): void {
   assert.equal(actual.dtype, DT[want.dtype], `${label}: dtype`);
   assert.equal(actual.shape, want.shape, `${label}: shape`);
   const h = actual.host();
@@ -64,7 +33,7 @@ function close(actual: Tensor, want: TData, label: string, tol = 2e-5): void {
 /** Exactness: float results match the float32 reference up to the printed digits. */
 for (const c of cases) {
   test(`${c.op}: ${c.name} (numpy reference)`, () => {
-    const outs = runOp(c.op, c.inputs.map(toTensor), attrsOf(c), c.outputs.length);
+    const outs = runOp(c.op, c.inputs.map(refTensor), attrsOf(c), c.outputs.length);
     // resizes and transforms follow TF's float32 arithmetic: only text rounding of the reference remains
     const tol = c.tol ?? (c.op === "CropAndResize" || c.op === "ResizeArea" ? 1e-5 : 1e-6);
     outs.forEach((o, i) => close(o, c.outputs[i], `${c.name} output ${i}`, tol));
@@ -74,7 +43,7 @@ for (const c of cases) {
 test("no backend tensors are left behind by any case", () => {
   const before = tf.memory().numTensors;
   for (const c of cases) {
-    const inputs = c.inputs.map(toTensor);
+    const inputs = c.inputs.map(refTensor);
     runOp(c.op, inputs, attrsOf(c), c.outputs.length);
     for (const t of inputs) t.release(); // feeds stay the caller's: free their backend copies
   }

@@ -5,50 +5,21 @@ import { runOp, setup, tensor, floats, ints, attr, DataType, Tensor } from "./su
 import type { AttrValue } from "../src/proto/gen/graph_pb.js";
 import { TfsmError } from "../src/errors.js";
 import { tf } from "../src/runtime/backend.js";
+import { DT, refAttr, refTensor, type RefCase, type RefTensor } from "./support/kernel-refs.js";
 
 test.before(setup);
 
-interface TData {
-  dtype: string;
-  shape: number[];
-  values: number[];
-}
-interface Case {
-  op: string;
-  name: string;
-  inputs: TData[];
-  attrs: Record<string, unknown>;
-  outputs: TData[];
-}
-
-const cases: Case[] = JSON.parse(readFileSync(new URL("./data/kernels/nn.json", import.meta.url), "utf8"));
-
-const DT: Record<string, number> = {
-  float: DataType.DT_FLOAT,
-  double: DataType.DT_DOUBLE,
-  half: DataType.DT_HALF,
-  int32: DataType.DT_INT32,
-  int64: DataType.DT_INT64,
-  bool: DataType.DT_BOOL,
-};
+const cases: RefCase[] = JSON.parse(readFileSync(new URL("./data/kernels/nn.json", import.meta.url), "utf8"));
 
 const FLOAT_ATTRS = new Set(["epsilon", "alpha", "bias", "beta", "exponential_avg_factor", "variance_epsilon"]);
 
-function attrsOf(c: Case, dtype: number): Record<string, AttrValue> {
+function attrsOf(c: RefCase, dtype: number): Record<string, AttrValue> {
   const out: Record<string, AttrValue> = { T: attr.type(dtype) };
-  for (const [k, v] of Object.entries(c.attrs)) {
-    if (Array.isArray(v)) out[k] = attr.ints(v as number[]);
-    else if (typeof v === "string") out[k] = attr.str(v);
-    else if (typeof v === "boolean") out[k] = attr.bool(v);
-    else if (FLOAT_ATTRS.has(k)) out[k] = attr.float(v as number);
-    else out[k] = attr.int(v as number);
-  }
+  for (const [k, v] of Object.entries(c.attrs)) out[k] = refAttr(k, v, FLOAT_ATTRS);
   return out;
 }
 
-const toTensor = (d: TData) => tensor(DT[d.dtype], d.shape, d.dtype === "int64" ? d.values.map((v) => BigInt(v)) : d.values);
-
-function close(actual: Tensor, want: TData, label: string): void {
+function close(actual: Tensor, want: RefTensor, label: string): void {
   assert.equal(actual.dtype, DT[want.dtype], `${label}: dtype`);
   assert.equal(actual.shape, want.shape, `${label}: shape`);
   const got = actual.numbers();
@@ -62,7 +33,7 @@ function close(actual: Tensor, want: TData, label: string): void {
 
 for (const c of cases) {
   test(`${c.op}: ${c.name} (numpy reference)`, () => {
-    const inputs = c.inputs.map(toTensor);
+    const inputs = c.inputs.map(refTensor);
     const outs = runOp(c.op, inputs, attrsOf(c, DT[c.inputs[0].dtype]), c.outputs.length);
     outs.forEach((o, i) => close(o, c.outputs[i], `${c.name} output ${i}`));
   });
@@ -186,7 +157,7 @@ test("InTopKV2: out-of-range targets and non-finite predictions are false", () =
 test("no backend tensors are left behind by any case", () => {
   const before = tf.memory().numTensors;
   for (const c of cases) {
-    const inputs = c.inputs.map(toTensor);
+    const inputs = c.inputs.map(refTensor);
     runOp(c.op, inputs, attrsOf(c, DT[c.inputs[0].dtype]), c.outputs.length);
     for (const t of inputs) t.release(); // feeds stay the caller's: free their backend copies
   }

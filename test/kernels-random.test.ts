@@ -5,20 +5,11 @@ import { runOp, setup, tensor, ints, floats, attr, DataType, sessionFor, nodeDef
 import { Philox } from "../src/runtime/kernels/random.js";
 import { TfsmError } from "../src/errors.js";
 import { tensorProto } from "../src/proto/build.js";
+import { DT } from "./support/kernel-refs.js";
 
 test.before(setup);
 
 const refs = JSON.parse(readFileSync(new URL("./data/kernels/random.json", import.meta.url), "utf8"));
-
-const DT: Record<string, number> = {
-  float: DataType.DT_FLOAT,
-  double: DataType.DT_DOUBLE,
-  half: DataType.DT_HALF,
-  int32: DataType.DT_INT32,
-  int64: DataType.DT_INT64,
-  uint32: DataType.DT_UINT32,
-  uint64: DataType.DT_UINT64,
-};
 
 /** Exact encodings matching the reference script: float bits, half bits, double repr, ints as strings. */
 function encoded(t: Tensor, kind: string): (number | string)[] {
