@@ -2056,6 +2056,22 @@ function checkDiagRange(ctx: KernelContext, s: DiagSpec, M: number, N: number): 
   }
 }
 
+/**
+ * The diagonals `s` selects from the M x N matrices of `t` (rank >= 2), their
+ * range checked: how many, how long, and the shape they make together
+ * (MatrixDiagPart's output, the `diagonal` MatrixSetDiag takes).
+ */
+function diagBand(ctx: KernelContext, t: Tensor, s: DiagSpec) {
+  const M = t.shape[t.rank - 2];
+  const N = t.shape[t.rank - 1];
+  checkDiagRange(ctx, s, M, N);
+  const numDiags = s.hi - s.lo + 1;
+  const maxLen = Math.max(0, Math.min(M + Math.min(s.hi, 0), N - Math.max(s.lo, 0)));
+  const batchShape = t.shape.slice(0, -2);
+  const diagShape = [...batchShape, ...(numDiags > 1 ? [numDiags] : []), maxLen];
+  return { M, N, numDiags, maxLen, batchShape, diagShape };
+}
+
 function matrixDiagPart(version: 1 | 2 | 3) {
   return (ctx: KernelContext): Tensor[] => {
     const t = ctx.inputs[0];
@@ -2063,15 +2079,9 @@ function matrixDiagPart(version: 1 | 2 | 3) {
     const spec = diagSpec(ctx, version > 1 ? ctx.inputs[1] : undefined, version === 3 ? ctx.attrs.str("align", "RIGHT_LEFT") : "LEFT_LEFT");
     const pad = version > 1 ? ctx.inputs[2] : undefined;
     if (pad && pad.size !== 1) throw ctx.error("InvalidArgumentError", `padding_value must be a scalar, got shape ${shapeStr(pad.shape)}`);
-    const M = t.shape[t.rank - 2];
-    const N = t.shape[t.rank - 1];
-    checkDiagRange(ctx, spec, M, N);
+    const { M, N, numDiags, maxLen, batchShape, diagShape: outShape } = diagBand(ctx, t, spec);
     const { lo, hi } = spec;
-    const numDiags = hi - lo + 1;
-    const maxLen = Math.max(0, Math.min(M + Math.min(hi, 0), N - Math.max(lo, 0)));
-    const batchShape = t.shape.slice(0, -2);
     const batch = prod(batchShape);
-    const outShape = [...batchShape, ...(numDiags > 1 ? [numDiags] : []), maxLen];
     const idx = new Float64Array(batch * numDiags * maxLen);
     let w = 0;
     for (let b = 0; b < batch; b++) {
@@ -2142,14 +2152,8 @@ function matrixSetDiag(version: 1 | 2 | 3) {
     const [t, diag] = ctx.inputs;
     if (t.rank < 2) throw ctx.error("InvalidArgumentError", `input must be at least 2-dim, received shape: ${shapeStr(t.shape)}`);
     const spec = diagSpec(ctx, version > 1 ? ctx.inputs[2] : undefined, version === 3 ? ctx.attrs.str("align", "RIGHT_LEFT") : "LEFT_LEFT");
-    const M = t.shape[t.rank - 2];
-    const N = t.shape[t.rank - 1];
-    checkDiagRange(ctx, spec, M, N);
+    const { M, N, numDiags, maxLen, batchShape, diagShape: want } = diagBand(ctx, t, spec);
     const { lo, hi } = spec;
-    const numDiags = hi - lo + 1;
-    const maxLen = Math.max(0, Math.min(M + Math.min(hi, 0), N - Math.max(lo, 0)));
-    const batchShape = t.shape.slice(0, -2);
-    const want = [...batchShape, ...(numDiags > 1 ? [numDiags] : []), maxLen];
     if (!sameShape(diag.shape, want)) {
       throw ctx.error("InvalidArgumentError", `diagonal must have shape ${shapeStr(want)} for input shape ${shapeStr(t.shape)} and k = [${lo}, ${hi}], got ${shapeStr(diag.shape)}`);
     }
