@@ -16,6 +16,7 @@ import { DataType, cppDtypeName, npDtypeOf } from "../../dtypes.js";
 import { lanes as npLanes, sizeOf, type NdArray, type NpDType } from "../../ndarray.js";
 import { halfToNumber, numberToHalf, bfloat16ToNumber, numberToBfloat16 } from "../../half.js";
 import { broadcastIndex } from "./elementwise.js";
+import { stridesOf } from "./nn.js";
 import { resourceHandle } from "./resource.js";
 import { Variable } from "../resources.js";
 
@@ -35,17 +36,6 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-/** Row-major strides (in elements). */
-function stridesOf(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
 }
 
 function prod(shape: readonly number[], from = 0, to = shape.length): number {
