@@ -1392,9 +1392,8 @@ function clipByValue(ctx: KernelContext): Tensor[] {
   const kind = kindOf(x.dtype);
   const n = x.size;
   const idx = (t: Tensor, i: number) => (t.size === 1 ? 0 : i);
-  if (kind === "big") {
-    const [v, l, h] = [bigs(x), bigs(lo), bigs(hi)];
-    const o = allocBig(x.dtype, x.shape);
+  // one loop for bigints (64-bit ints) and numbers
+  const clip = <T extends number | bigint>(v: ArrayLike<T>, l: ArrayLike<T>, h: ArrayLike<T>, o: Out<T>): Tensor[] => {
     for (let i = 0; i < n; i++) {
       const hv = h[idx(hi, i)];
       const lv = l[idx(lo, i)];
@@ -1402,17 +1401,10 @@ function clipByValue(ctx: KernelContext): Tensor[] {
       o.data[i] = m < lv ? lv : m;
     }
     return [o.done()];
-  }
+  };
+  if (kind === "big") return clip(bigs(x), bigs(lo), bigs(hi), allocBig(x.dtype, x.shape));
   if (kind !== "float" && kind !== "int") throw noKernel("ClipByValue", x.dtype);
-  const [v, l, h] = [nums(x), nums(lo), nums(hi)];
-  const o = alloc(x.dtype, x.shape);
-  for (let i = 0; i < n; i++) {
-    const hv = h[idx(hi, i)];
-    const lv = l[idx(lo, i)];
-    const m = hv < v[i] ? hv : v[i];
-    o.data[i] = m < lv ? lv : m;
-  }
-  return [o.done()];
+  return clip(nums(x), nums(lo), nums(hi), alloc(x.dtype, x.shape));
 }
 
 function addN(ctx: KernelContext): Tensor[] {
