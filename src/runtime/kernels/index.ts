@@ -18,6 +18,7 @@ import { listKernels } from "./list.js";
 import { rnnKernels } from "./rnn.js";
 import { optionalKernels } from "./optional.js";
 import { trainingKernels } from "./training.js";
+import { signalKernels } from "./signal.js";
 
 const FAMILIES: Record<string, KernelTable> = {
   control: controlKernels,
@@ -38,6 +39,7 @@ const FAMILIES: Record<string, KernelTable> = {
   rnn: rnnKernels,
   optional: optionalKernels,
   training: trainingKernels,
+  signal: signalKernels,
 };
 
 function merge(): KernelTable {
