@@ -19,6 +19,7 @@ import { rnnKernels } from "./rnn.js";
 import { optionalKernels } from "./optional.js";
 import { trainingKernels } from "./training.js";
 import { signalKernels } from "./signal.js";
+import { fusedKernels } from "./fused.js";
 
 const FAMILIES: Record<string, KernelTable> = {
   control: controlKernels,
@@ -40,6 +41,7 @@ const FAMILIES: Record<string, KernelTable> = {
   optional: optionalKernels,
   training: trainingKernels,
   signal: signalKernels,
+  fused: fusedKernels,
 };
 
 function merge(): KernelTable {
