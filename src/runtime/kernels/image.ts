@@ -83,16 +83,17 @@ function floatPixels(t: Tensor): Float32Array {
 
 const floatResult = (shape: number[], data: Float32Array) => Tensor.fromHost(DataType.DT_FLOAT, { dtype: "float32", shape, data });
 
-function checkResizable(ctx: KernelContext, x: Tensor, op: string): void {
+/** The input of a float32 resize (bilinear, bicubic, area), checked as TF checks it: resize state first, then dtype. */
+function floatResizeInput(ctx: KernelContext, op: string) {
+  const st = resizeState(ctx);
+  const x = ctx.inputs[0];
   const cd = computeDtype(x.dtype);
   if (cd !== "float32" && cd !== "int32") throw ctx.error("InvalidArgumentError", `${op} does not support ${cppDtypeName(x.dtype)}`);
+  return { st, x, outShape: [st.batch, st.outH, st.outW, st.channels] };
 }
 
 function resizeBilinear(ctx: KernelContext): Tensor[] {
-  const st = resizeState(ctx);
-  const x = ctx.inputs[0];
-  checkResizable(ctx, x, "ResizeBilinear");
-  const outShape = [st.batch, st.outH, st.outW, st.channels];
+  const { st, x, outShape } = floatResizeInput(ctx, "ResizeBilinear");
   if (x.size === 0) return [zerosTensor(DataType.DT_FLOAT, outShape)];
   const src = floatPixels(x);
   if (st.outH === st.inH && st.outW === st.inW) return [floatResult(outShape, src.slice())];
@@ -231,10 +232,7 @@ function cubicWeights(outSize: number, inSize: number, scale: number, halfPixel:
 }
 
 function resizeBicubic(ctx: KernelContext): Tensor[] {
-  const st = resizeState(ctx);
-  const x = ctx.inputs[0];
-  checkResizable(ctx, x, "ResizeBicubic");
-  const outShape = [st.batch, st.outH, st.outW, st.channels];
+  const { st, x, outShape } = floatResizeInput(ctx, "ResizeBicubic");
   if (x.size === 0) return [zerosTensor(DataType.DT_FLOAT, outShape)];
   const src = floatPixels(x);
   const c = st.channels;
@@ -274,10 +272,7 @@ function resizeBicubic(ctx: KernelContext): Tensor[] {
  * 1/(height_scale*width_scale), TF's order of float32 sums.
  */
 function resizeArea(ctx: KernelContext): Tensor[] {
-  const st = resizeState(ctx);
-  const x = ctx.inputs[0];
-  checkResizable(ctx, x, "ResizeArea");
-  const outShape = [st.batch, st.outH, st.outW, st.channels];
+  const { st, x, outShape } = floatResizeInput(ctx, "ResizeArea");
   if (x.size === 0) return [zerosTensor(DataType.DT_FLOAT, outShape)];
   /** (index, weight) taps of every output position, flattened: taps of position o are start[o]..start[o+1]. */
   const taps = (outSize: number, inSize: number, scale: number, stride: number) => {
