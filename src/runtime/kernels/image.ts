@@ -489,13 +489,19 @@ function imageFormat(ctx: KernelContext): boolean {
   throw ctx.error("InvalidArgumentError", `data_format ${f} is not supported`);
 }
 
-function depthToSpace(ctx: KernelContext): Tensor[] {
+/** DepthToSpace/SpaceToDepth's shared checks (block size, data format, rank 4) and the input read as n, h, w, c. */
+function blockRearrangeInput(ctx: KernelContext) {
   const x = ctx.inputs[0];
   const b = blockSize(ctx);
   const cf = imageFormat(ctx);
   if (x.rank !== 4) throw ctx.error("InvalidArgumentError", `Input rank should be: 4 instead of: ${x.rank}`);
   const [n, d1, d2, d3] = x.shape as number[];
   const [h, w, c] = cf ? [d2, d3, d1] : [d1, d2, d3];
+  return { x, b, cf, n, h, w, c };
+}
+
+function depthToSpace(ctx: KernelContext): Tensor[] {
+  const { x, b, cf, n, h, w, c } = blockRearrangeInput(ctx);
   if (c % (b * b) !== 0) throw ctx.error("InvalidArgumentError", `Input depth dimension ${c} should be divisible by: ${b * b}`);
   const oc = c / (b * b);
   if (cf) return [rearrange(ctx, x, [n, b, b, oc, h, w], [0, 3, 4, 1, 5, 2], [n, oc, h * b, w * b])];
@@ -503,12 +509,7 @@ function depthToSpace(ctx: KernelContext): Tensor[] {
 }
 
 function spaceToDepth(ctx: KernelContext): Tensor[] {
-  const x = ctx.inputs[0];
-  const b = blockSize(ctx);
-  const cf = imageFormat(ctx);
-  if (x.rank !== 4) throw ctx.error("InvalidArgumentError", `Input rank should be: 4 instead of: ${x.rank}`);
-  const [n, d1, d2, d3] = x.shape as number[];
-  const [h, w, c] = cf ? [d2, d3, d1] : [d1, d2, d3];
+  const { x, b, cf, n, h, w, c } = blockRearrangeInput(ctx);
   if (w % b !== 0 || h % b !== 0) throw ctx.error("InvalidArgumentError", `Image width ${w} and height ${h} should be divisible by block_size: ${b}`);
   if (cf) return [rearrange(ctx, x, [n, c, h / b, b, w / b, b], [0, 3, 5, 1, 2, 4], [n, b * b * c, h / b, w / b])];
   return [rearrange(ctx, x, [n, h / b, b, w / b, b, c], [0, 1, 3, 2, 4, 5], [n, h / b, w / b, b * b * c])];
