@@ -7,6 +7,7 @@ import { ioKernels } from "./io.js";
 import { mathKernels } from "./math.js";
 import { nnKernels } from "./nn.js";
 import { imageKernels } from "./image.js";
+import { codecKernels } from "./codecs.js";
 import { randomKernels } from "./random.js";
 import { arrayKernels } from "./array.js";
 import { stringKernels } from "./string.js";
@@ -20,6 +21,7 @@ import { optionalKernels } from "./optional.js";
 import { trainingKernels } from "./training.js";
 import { signalKernels } from "./signal.js";
 import { fusedKernels } from "./fused.js";
+import { poolingKernels } from "./pooling-argmax.js";
 
 const FAMILIES: Record<string, KernelTable> = {
   control: controlKernels,
@@ -29,6 +31,7 @@ const FAMILIES: Record<string, KernelTable> = {
   math: mathKernels,
   nn: nnKernels,
   image: imageKernels,
+  codecs: codecKernels,
   random: randomKernels,
   array: arrayKernels,
   string: stringKernels,
@@ -42,6 +45,7 @@ const FAMILIES: Record<string, KernelTable> = {
   training: trainingKernels,
   signal: signalKernels,
   fused: fusedKernels,
+  pooling: poolingKernels,
 };
 
 function merge(): KernelTable {
