@@ -14,6 +14,7 @@
 import { type NdArray, type NpDType, zeros, sizeOf } from "../ndarray.js";
 import { TfsmError, type PyErrorClass } from "../errors.js";
 import { type Node, parseExpression, ParseError } from "./parse.js";
+import { constantValue } from "./literal.js";
 import {
   type PyValue,
   NpDTypeObj,
@@ -1141,14 +1142,11 @@ export class Evaluator {
     switch (node.type) {
       case "Int":
       case "Float":
-        return node.value;
       case "Imag":
-        return new PyComplex(0, node.value);
       case "Str":
       case "Bytes":
-        return node.value;
       case "Const":
-        return node.value === "..." ? PY_ELLIPSIS : node.value;
+        return constantValue(node) as PyValue; // these cases are exactly the constants
       case "Name": {
         const v = this.names.get(node.id);
         if (v === undefined)

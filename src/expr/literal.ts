@@ -24,7 +24,8 @@ function malformed(node: Node): MalformedLiteral {
   return new MalformedLiteral(`malformed node or string: ${node.type} at column ${node.pos + 1}`, node.pos);
 }
 
-function convertNum(node: Node): bigint | number | PyComplex {
+/** A number literal's value (int, float, imaginary), or undefined for any other node. */
+function numberValue(node: Node): bigint | number | PyComplex | undefined {
   switch (node.type) {
     case "Int":
     case "Float":
@@ -32,8 +33,31 @@ function convertNum(node: Node): bigint | number | PyComplex {
     case "Imag":
       return new PyComplex(0, node.value);
     default:
-      throw malformed(node);
+      return undefined;
   }
+}
+
+/**
+ * A constant's value (number, string, bytes, True/False/None, `...`), or
+ * undefined for any other node: the same in literal_eval and in the full
+ * evaluator (eval.ts).
+ */
+export function constantValue(node: Node): PyValue | undefined {
+  switch (node.type) {
+    case "Str":
+    case "Bytes":
+      return node.value;
+    case "Const":
+      return node.value === "..." ? PY_ELLIPSIS : node.value;
+    default:
+      return numberValue(node);
+  }
+}
+
+function convertNum(node: Node): bigint | number | PyComplex {
+  const v = numberValue(node);
+  if (v === undefined) throw malformed(node);
+  return v;
 }
 
 function negate(v: bigint | number | PyComplex): bigint | number | PyComplex {
@@ -52,17 +76,9 @@ function convertSignedNum(node: Node): bigint | number | PyComplex {
 
 /** Evaluates a parsed expression with `ast.literal_eval` rules. */
 export function literalEvalNode(node: Node): PyValue {
+  const constant = constantValue(node);
+  if (constant !== undefined) return constant;
   switch (node.type) {
-    case "Int":
-    case "Float":
-      return node.value;
-    case "Imag":
-      return new PyComplex(0, node.value);
-    case "Str":
-    case "Bytes":
-      return node.value;
-    case "Const":
-      return node.value === "..." ? PY_ELLIPSIS : node.value;
     case "Tuple":
       return new PyTuple(node.elts.map(literalEvalNode));
     case "List":
