@@ -395,6 +395,8 @@ export function parseExpression(source: string): Node {
 
 const UNSUPPORTED_KEYWORDS = new Set(["if", "else", "lambda", "and", "or", "not", "in", "is", "for", "await", "yield", "async"]);
 const COMPARISONS = new Set(["<", ">", "==", "!=", "<=", ">="]);
+const SUM_OPS: ReadonlySet<string> = new Set<BinOp>(["+", "-"]);
+const TERM_OPS: ReadonlySet<string> = new Set<BinOp>(["*", "/", "//", "%", "@"]);
 
 class Parser {
   private i = 0;
@@ -484,28 +486,24 @@ class Parser {
     return node;
   }
 
-  private parseSum(): Node {
-    let left = this.parseTerm();
+  /** One precedence level of left-associative binary operators: `operand (op operand)*`. */
+  private parseLeftAssoc(ops: ReadonlySet<string>, operand: () => Node): Node {
+    let left = operand();
     for (;;) {
       const t = this.peek();
-      if (t.t === "op" && (t.op === "+" || t.op === "-")) {
-        this.take();
-        const right = this.parseTerm();
-        left = { type: "Bin", op: t.op, left, right, pos: t.pos };
-      } else return left;
+      if (t.t !== "op" || !ops.has(t.op)) return left;
+      this.take();
+      const right = operand();
+      left = { type: "Bin", op: t.op as BinOp, left, right, pos: t.pos };
     }
   }
 
+  private parseSum(): Node {
+    return this.parseLeftAssoc(SUM_OPS, () => this.parseTerm());
+  }
+
   private parseTerm(): Node {
-    let left = this.parseFactor();
-    for (;;) {
-      const t = this.peek();
-      if (t.t === "op" && (t.op === "*" || t.op === "/" || t.op === "//" || t.op === "%" || t.op === "@")) {
-        this.take();
-        const right = this.parseFactor();
-        left = { type: "Bin", op: t.op, left, right, pos: t.pos };
-      } else return left;
-    }
+    return this.parseLeftAssoc(TERM_OPS, () => this.parseFactor());
   }
 
   private parseFactor(): Node {
