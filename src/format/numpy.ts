@@ -224,6 +224,18 @@ function signOf(x: number, plus: boolean): string {
   return plus ? "+" : "";
 }
 
+/**
+ * The fraction digits before trailing zeros are trimmed, the same in both
+ * formats (numpy's dragon4): trim '0' keeps at least one digit, 'k' pads with
+ * zeros up to min_digits.
+ */
+function padFraction(frac: string, o: FmtOpts): string {
+  if (o.trim === "0") return frac.length === 0 ? "0" : frac;
+  const want = Math.max(o.minDigits, 0);
+  if (o.trim === "k" && want > frac.length) return frac + "0".repeat(want - frac.length);
+  return frac;
+}
+
 function positional(x: number, kind: FloatKind, o: FmtOpts): string {
   const sign = signOf(x, o.plus);
   const { digits, exp } = floatDigits(floatParts(x, kind), true, o.precision, o.minDigits);
@@ -242,12 +254,7 @@ function positional(x: number, kind: FloatKind, o: FmtOpts): string {
     frac = "0".repeat(-exp - 1) + digits;
   }
   let point = frac.length > 0 || o.trim !== "-";
-  const want = Math.max(o.minDigits, 0);
-  if (o.trim === "0") {
-    if (frac.length === 0) frac = "0";
-  } else if (o.trim === "k" && want > frac.length) {
-    frac += "0".repeat(want - frac.length);
-  }
+  frac = padFraction(frac, o);
   if (o.trim !== "k" && frac.length > 0) {
     frac = frac.replace(/0+$/, "");
     if (frac.length === 0) {
@@ -275,12 +282,7 @@ function scientific(x: number, kind: FloatKind, o: FmtOpts): string {
   );
   let frac = digits.slice(1);
   let point = frac.length > 0 || o.trim !== "-";
-  const want = Math.max(o.minDigits, 0);
-  if (o.trim === "0") {
-    if (frac.length === 0) frac = "0";
-  } else if (o.trim === "k" && want > frac.length) {
-    frac += "0".repeat(want - frac.length);
-  }
+  frac = padFraction(frac, o);
   if (o.trim !== "k" && frac.length > 0) {
     frac = frac.replace(/0+$/, "");
     if (frac.length === 0 && o.trim === "0") frac = "0";
