@@ -1,5 +1,7 @@
 /**
- * Fused recurrent layers: CudnnRNN, CudnnRNNV2, CudnnRNNV3 (forward pass).
+ * Fused recurrent layers: CudnnRNN, CudnnRNNV2, CudnnRNNV3 (forward pass);
+ * the TF1 contrib block cells LSTMBlockCell, BlockLSTM, BlockLSTMV2 and
+ * GRUBlockCell (at the end of this file).
  *
  * cuDNN's equations per mode (cudnnRNNMode_t), gate order as cuDNN numbers
  * its linear layers:
@@ -29,6 +31,7 @@ import { op, type KernelTable, type KernelContext } from "./types.js";
 import { Tensor } from "../tensor.js";
 import { tf, type TfTensor } from "../backend.js";
 import { DataType, cppDtypeName } from "../../dtypes.js";
+import * as compute from "../compute.js";
 
 type Mode = "lstm" | "gru" | "rnn_tanh" | "rnn_relu";
 const GATES: Record<Mode, number> = { lstm: 4, gru: 3, rnn_tanh: 1, rnn_relu: 1 };
@@ -349,8 +352,192 @@ function cudnnRnn(version: 1 | 2 | 3) {
   };
 }
 
+// ---------------------------------------------------------------------------
+// TF1 contrib fused cells: LSTMBlockCell, BlockLSTM, BlockLSTMV2, GRUBlockCell.
+//
+// LSTM (lstm_ops), with xh = [x, h_prev] and [4H] gate pre-activations
+// xh·w + b laid out i, ci, f, o (ICFO: LSTMBlockCell, BlockLSTM) or
+// i, f, ci, o (IFCO: BlockLSTMV2, Keras' order):
+//   i  = sigmoid(i~ + cs_prev·wci)             (peephole terms only with use_peephole)
+//   f  = sigmoid(f~ + forget_bias + cs_prev·wcf)
+//   ci = tanh(ci~)
+//   cs = clip(ci·i + cs_prev·f, ±cell_clip)    (only when cell_clip > 0)
+//   o  = sigmoid(o~ + cs·wco)
+//   co = tanh(cs);  h = co·o
+// Defaults: forget_bias 1, cell_clip 3 (LSTMBlockCell, BlockLSTM); BlockLSTMV2
+// has no forget_bias (0) and cell_clip 0. BlockLSTM runs steps t <
+// seq_len_max; later steps' outputs are zero (TF zeroes cs and h and leaves
+// the other five unset; zero here). GRU (gru_ops), [r, u] = sigmoid([x,
+// h_prev]·w_ru + b_ru); c = tanh([x, r·h_prev]·w_c + b_c); h = u·h_prev + (1−u)·c.
+// half computes in float32 and rounds each output.
+
+const LSTM_OUTPUTS = "i,cs,f,o,ci,co,h";
+
+interface LstmCfg {
+  forgetBias: number;
+  cellClip: number;
+  peephole: boolean;
+  /** Column block of each gate in the [4H] pre-activations: i, ci, f, o. */
+  order: { i: number; ci: number; f: number; o: number };
+}
+
+const ICFO = { i: 0, ci: 1, f: 2, o: 3 };
+const IFCO = { i: 0, f: 1, ci: 2, o: 3 };
+
+function lstmCfg(ctx: KernelContext, v2: boolean): LstmCfg {
+  return {
+    forgetBias: v2 ? 0 : ctx.attrs.float("forget_bias", 1),
+    cellClip: ctx.attrs.float("cell_clip", v2 ? 0 : 3),
+    peephole: ctx.attrs.bool("use_peephole", false),
+    order: v2 ? IFCO : ICFO,
+  };
+}
+
+function blockDtype(ctx: KernelContext, allowed: readonly number[], first: number): number {
+  const dt = ctx.inputs[first].dtype;
+  if (!allowed.includes(dt)) throw ctx.error("InvalidArgumentError", `${ctx.node.op} does not support T=${cppDtypeName(dt)}`);
+  for (const t of ctx.inputs.slice(first)) {
+    if (t.dtype !== dt) throw ctx.error("InvalidArgumentError", `${ctx.node.op} inputs must all be ${cppDtypeName(dt)}, got ${cppDtypeName(t.dtype)}`);
+  }
+  return dt;
+}
+
+/** Checks the LSTM operands (x [.., B, I]) and returns batch, input and cell sizes. */
+function lstmShapes(ctx: KernelContext, x: Tensor, first: number): { B: number; I: number; H: number } {
+  const [cs, h, w, wci, wcf, wco, b] = ctx.inputs.slice(first + 1);
+  const B = x.shape[x.rank - 2];
+  const I = x.shape[x.rank - 1];
+  const need = (ok: boolean, msg: string) => {
+    if (!ok) throw ctx.error("InvalidArgumentError", msg);
+  };
+  need(cs.rank === 2, `cs_prev must be 2D: ${shapeText(cs.shape)}`);
+  const H = cs.shape[1];
+  need(cs.shape[0] === B, `cs_prev.dims(0) != batch_size: ${cs.shape[0]} vs. ${B}`);
+  need(h.rank === 2 && h.shape[0] === B, `h_prev.dims(0) != batch_size: ${h.shape[0]} vs. ${B}`);
+  need(h.shape[1] === H, `h_prev.dims(1) != cell_size: ${h.shape[1]} vs. ${H}`);
+  need(w.rank === 2 && w.shape[0] === I + H, `w.dim_size(0) != input_size + cell_size: ${w.shape[0]} vs. ${I + H}`);
+  need(w.shape[1] === 4 * H, `w.dim_size(1) != cell_size * 4: ${w.shape[1]} vs. ${4 * H}`);
+  for (const [t, n] of [[wci, "wci"], [wcf, "wcf"], [wco, "wco"]] as const) need(t.rank === 1 && t.shape[0] === H, `${n}.dim_size(0) != cell_size: ${t.shape[0]} vs. ${H}`);
+  need(b.rank === 1 && b.shape[0] === 4 * H, `b.dim_size(0) != cell_size * 4: ${b.shape[0]} vs. ${4 * H}`);
+  return { B, I, H };
+}
+
+/** One LSTM step from the [B, 4H] pre-activations `g` (bias and forget_bias not yet added to f). Returns i, cs, f, o, ci, co, h. */
+function lstmStep(c: LstmCfg, g: TfTensor, csPrev: TfTensor, peep: [TfTensor, TfTensor, TfTensor] | null): TfTensor[] {
+  return tf.tidy(() => {
+    const parts = tf.split(g, 4, 1);
+    let iPre = parts[c.order.i];
+    let fPre = tf.add(parts[c.order.f], c.forgetBias);
+    if (peep) {
+      iPre = tf.add(iPre, tf.mul(csPrev, peep[0]));
+      fPre = tf.add(fPre, tf.mul(csPrev, peep[1]));
+    }
+    const i = tf.sigmoid(iPre);
+    const f = tf.sigmoid(fPre);
+    const ci = tf.tanh(parts[c.order.ci]);
+    let cs = tf.add(tf.mul(ci, i), tf.mul(csPrev, f));
+    if (c.cellClip > 0) cs = tf.clipByValue(cs, -c.cellClip, c.cellClip);
+    let oPre = parts[c.order.o];
+    if (peep) oPre = tf.add(oPre, tf.mul(cs, peep[2]));
+    const o = tf.sigmoid(oPre);
+    const co = tf.tanh(cs);
+    return [i, cs, f, o, ci, co, tf.mul(co, o)];
+  });
+}
+
+function lstmBlockCell(ctx: KernelContext): Tensor[] {
+  const dtype = blockDtype(ctx, [DataType.DT_FLOAT, DataType.DT_HALF], 0);
+  const x = ctx.inputs[0];
+  if (x.rank !== 2) throw ctx.error("InvalidArgumentError", `x must be 2D: ${shapeText(x.shape)}`);
+  const { I } = lstmShapes(ctx, x, 0);
+  const c = lstmCfg(ctx, false);
+  const outs = tf.tidy(() => {
+    const w = ctx.tf(3);
+    const g = tf.add(tf.add(compute.matMul({ a: ctx.tf(0), b: tf.slice(w, [0, 0], [I, -1]), transposeA: false, transposeB: false }), compute.matMul({ a: ctx.tf(2), b: tf.slice(w, [I, 0], [-1, -1]), transposeA: false, transposeB: false })), ctx.tf(7));
+    return lstmStep(c, g, ctx.tf(1), c.peephole ? [ctx.tf(4), ctx.tf(5), ctx.tf(6)] : null);
+  });
+  return outs.map((t) => Tensor.fromTf(dtype, t));
+}
+
+function blockLstm(v2: boolean) {
+  return (ctx: KernelContext): Tensor[] => {
+    const dtype = blockDtype(ctx, [DataType.DT_FLOAT, DataType.DT_HALF], 1);
+    const [seqLen, x] = ctx.inputs;
+    if (seqLen.size !== 1) throw ctx.error("InvalidArgumentError", `seq_len_max must be a scalar, got shape ${shapeText(seqLen.shape)}`);
+    if (x.rank !== 3) throw ctx.error("InvalidArgumentError", `x must be 3D: ${shapeText(x.shape)}`);
+    const { B, I, H } = lstmShapes(ctx, x, 1);
+    const T = x.shape[0];
+    const maxLen = Number(seqLen.host().data[0]);
+    if (maxLen < 0) throw ctx.error("InvalidArgumentError", `seq_len_max must be >= 0, got ${maxLen}`);
+    const steps = Math.min(T, maxLen);
+    const c = lstmCfg(ctx, v2);
+    const outs = tf.tidy(() => {
+      const w = ctx.tf(4);
+      const Wh = tf.slice(w, [I, 0], [-1, -1]);
+      const peep: [TfTensor, TfTensor, TfTensor] | null = c.peephole ? [ctx.tf(5), ctx.tf(6), ctx.tf(7)] : null;
+      const seqs: TfTensor[][] = Array.from({ length: 7 }, () => []);
+      if (steps > 0 && B > 0) {
+        // The input projection of every step in one product.
+        const xw = tf.add(compute.matMul({ a: tf.reshape(tf.slice(ctx.tf(1), [0, 0, 0], [steps, -1, -1]), [steps * B, I]), b: tf.slice(w, [0, 0], [I, -1]), transposeA: false, transposeB: false }), ctx.tf(8));
+        const xws = tf.split(tf.reshape(xw, [steps, B, 4 * H]), steps, 0);
+        let cs = ctx.tf(2);
+        let h = ctx.tf(3);
+        for (let t = 0; t < steps; t++) {
+          const g = tf.add(tf.reshape(xws[t], [B, 4 * H]), H > 0 ? compute.matMul({ a: h, b: Wh, transposeA: false, transposeB: false }) : tf.zeros([B, 0]));
+          const r = lstmStep(c, g, cs, peep);
+          r.forEach((v, k) => seqs[k].push(v));
+          cs = r[1];
+          h = r[6];
+        }
+      }
+      const rest = T - steps;
+      return seqs.map((s) => {
+        if (rest > 0) s.push(tf.zeros([rest, B, H]));
+        if (steps === 0 || B === 0) return tf.zeros([T, B, H]);
+        const stacked = tf.stack(s.slice(0, steps));
+        return rest > 0 ? tf.concat([stacked, s[steps]], 0) : stacked;
+      });
+    });
+    return outs.map((t) => Tensor.fromTf(dtype, t));
+  };
+}
+
+function gruBlockCell(ctx: KernelContext): Tensor[] {
+  const dtype = blockDtype(ctx, [DataType.DT_FLOAT], 0);
+  const [x, h, wru, wc, bru, bc] = ctx.inputs;
+  const need = (ok: boolean, msg: string) => {
+    if (!ok) throw ctx.error("InvalidArgumentError", msg);
+  };
+  need(x.rank === 2, `Rank of x should be 2, got ${x.rank}`);
+  const [B, I] = x.shape;
+  need(h.rank === 2, `Rank of h_prev should be 2, got ${h.rank}`);
+  const H = h.shape[1];
+  need(h.shape[0] === B, `h_prev.dims(0) != batch_size: ${h.shape[0]} vs. ${B}`);
+  need(wru.rank === 2 && wru.shape[0] === I + H, `w_ru.dim_size(0) != input_size + cell_size: ${wru.shape[0]} vs. ${I + H}`);
+  need(wru.shape[1] === 2 * H, `w_ru.dim_size(1) != cell_size * 2: ${wru.shape[1]} vs. ${2 * H}`);
+  need(wc.rank === 2 && wc.shape[0] === I + H, `w_c.dim_size(0) != input_size + cell_size: ${wc.shape[0]} vs. ${I + H}`);
+  need(wc.shape[1] === H, `w_c.dim_size(1) != cell_size: ${wc.shape[1]} vs. ${H}`);
+  need(bru.rank === 1 && bru.shape[0] === 2 * H, `b_ru.dim_size(0) != cell_size * 2: ${bru.shape[0]} vs. ${2 * H}`);
+  need(bc.rank === 1 && bc.shape[0] === H, `b_c.dim_size(0) != cell_size: ${bc.shape[0]} vs. ${H}`);
+  const outs = tf.tidy(() => {
+    const xt = ctx.tf(0);
+    const hp = ctx.tf(1);
+    const mm = (a: TfTensor, b: TfTensor) => compute.matMul({ a, b, transposeA: false, transposeB: false });
+    const ru = tf.sigmoid(tf.add(mm(tf.concat([xt, hp], 1), ctx.tf(2)), ctx.tf(4)));
+    const [r, u] = tf.split(ru, 2, 1);
+    const c = tf.tanh(tf.add(mm(tf.concat([xt, tf.mul(r, hp)], 1), ctx.tf(3)), ctx.tf(5)));
+    const hn = tf.add(tf.mul(u, hp), tf.mul(tf.sub(1, u), c));
+    return [r, u, c, hn];
+  });
+  return outs.map((t) => Tensor.fromTf(dtype, t));
+}
+
 export const rnnKernels: KernelTable = {
   CudnnRNN: op("output,output_h,output_c,reserve_space", cudnnRnn(1)),
   CudnnRNNV2: op("output,output_h,output_c,reserve_space,host_reserved", cudnnRnn(2)),
   CudnnRNNV3: op("output,output_h,output_c,reserve_space,host_reserved", cudnnRnn(3)),
+  LSTMBlockCell: op(LSTM_OUTPUTS, lstmBlockCell),
+  BlockLSTM: op(LSTM_OUTPUTS, blockLstm(false)),
+  BlockLSTMV2: op(LSTM_OUTPUTS, blockLstm(true)),
+  GRUBlockCell: op("r,u,c,h", gruBlockCell),
 };
