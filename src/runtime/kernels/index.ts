@@ -22,6 +22,7 @@ import { trainingKernels } from "./training.js";
 import { signalKernels } from "./signal.js";
 import { fusedKernels } from "./fused.js";
 import { poolingKernels } from "./pooling-argmax.js";
+import { quantizationKernels } from "./quantization.js";
 
 const FAMILIES: Record<string, KernelTable> = {
   control: controlKernels,
@@ -46,6 +47,7 @@ const FAMILIES: Record<string, KernelTable> = {
   signal: signalKernels,
   fused: fusedKernels,
   pooling: poolingKernels,
+  quantization: quantizationKernels,
 };
 
 function merge(): KernelTable {
