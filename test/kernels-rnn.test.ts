@@ -169,7 +169,7 @@ test("BlockLSTM is LSTMBlockCell applied step by step; BlockLSTMV2 is the same c
   const v2: BlockCase = { ...c, op: "BlockLSTMV2", attrs: { cell_clip: 3 }, inputs: [x, cs0, h0, { shape: w.shape, values: perm(4 * H, w.values, false) }, wci, wcf, wco, { shape: b.shape, values: perm(4 * H, b.values, true) }] };
   const outs2 = blockRun(v2, DataType.DT_FLOAT);
   // Outputs are named gates, not column blocks: all seven agree.
-  outs2.forEach((o, k) => close(o, { shape: seq[k].shape, values: values(seq[k]) as number[] }, 1e-6, `V2 output ${k}`));
+  outs2.forEach((o, k) => close(o, { shape: [...seq[k].shape], values: values(seq[k]) as number[] }, 1e-6, `V2 output ${k}`));
 });
 
 test("BlockLSTM with seq_len_max 0 returns zeros of the full length", () => {
