@@ -171,6 +171,22 @@ export class Block {
     return e.key;
   }
 
+  /**
+   * Checks the entry at `pos` against restart point `r`, the next one a scan
+   * expects: an entry there must share no key bytes, and no restart point may
+   * fall inside an entry. Returns the restart point expected next.
+   */
+  private checkRestart(r: number, pos: number, shared: number): number {
+    if (r < this.numRestarts && pos === this.restartPoint(r)) {
+      if (shared !== 0) throw new DecodeError(`${this.what}: entry at restart point ${r} (${pos}) shares ${shared} key bytes`);
+      return r + 1;
+    }
+    if (r < this.numRestarts && pos > this.restartPoint(r)) {
+      throw new DecodeError(`${this.what}: restart point ${r} (${this.restartPoint(r)}) is not at an entry boundary`);
+    }
+    return r;
+  }
+
   /** The first entry whose key is ≥ `target`, or undefined. */
   seek(target: Uint8Array): Entry | undefined {
     if (this.numRestarts === 0) return undefined;
@@ -189,12 +205,7 @@ export class Block {
     // Scan from that restart point; continues into later intervals if needed.
     while (pos < this.restartsOffset) {
       const e = this.decodeEntry(pos, prev);
-      if (r < this.numRestarts && pos === this.restartPoint(r)) {
-        if (e.shared !== 0) throw new DecodeError(`${this.what}: entry at restart point ${r} (${pos}) shares ${e.shared} key bytes`);
-        r++;
-      } else if (r < this.numRestarts && pos > this.restartPoint(r)) {
-        throw new DecodeError(`${this.what}: restart point ${r} (${this.restartPoint(r)}) is not at an entry boundary`);
-      }
+      r = this.checkRestart(r, pos, e.shared);
       if (!first && compareBytes(e.key, prev) <= 0) throw new DecodeError(`${this.what}: keys out of order at ${pos}`);
       first = false;
       if (compareBytes(e.key, target) >= 0) return [e.key, e.value];
@@ -212,12 +223,7 @@ export class Block {
     let count = 0;
     while (pos < this.restartsOffset) {
       const e = this.decodeEntry(pos, prev);
-      if (r < this.numRestarts && pos === this.restartPoint(r)) {
-        if (e.shared !== 0) throw new DecodeError(`${this.what}: entry at restart point ${r} (${pos}) shares ${e.shared} key bytes`);
-        r++;
-      } else if (r < this.numRestarts && pos > this.restartPoint(r)) {
-        throw new DecodeError(`${this.what}: restart point ${r} (${this.restartPoint(r)}) is not at an entry boundary`);
-      }
+      r = this.checkRestart(r, pos, e.shared);
       if (count > 0 && compareBytes(e.key, prev) <= 0) throw new DecodeError(`${this.what}: keys out of order at entry ${count} (offset ${pos})`);
       yield [e.key, e.value];
       prev = e.key;
