@@ -73,11 +73,33 @@ export function broadcastShapes(a: readonly number[], b: readonly number[], opSh
   return out;
 }
 
+/**
+ * The flat source index of every element of an array of `shape`, in row-major
+ * order, when a step along dimension d moves `strides[d]` elements in the
+ * source (0 for a broadcast dimension, the permuted strides for a transpose).
+ */
+function stridedIndex(shape: readonly number[], strides: readonly number[]): Int32Array {
+  const nd = shape.length;
+  const n = sizeOf(shape);
+  const idx = new Int32Array(n);
+  const counter = new Array<number>(nd).fill(0);
+  let src = 0;
+  for (let k = 0; k < n; k++) {
+    idx[k] = src;
+    for (let d = nd - 1; d >= 0; d--) {
+      counter[d]++;
+      src += strides[d];
+      if (counter[d] < shape[d]) break;
+      src -= strides[d] * counter[d];
+      counter[d] = 0;
+    }
+  }
+  return idx;
+}
+
 /** Flat source index for each flat output index when broadcasting `shape` to `out`. */
 export function broadcastIndex(shape: readonly number[], out: readonly number[]): Int32Array | null {
-  const n = sizeOf(out);
   if (shape.length === out.length && shape.every((d, i) => d === out[i])) return null;
-  const idx = new Int32Array(n);
   const nd = out.length;
   const strides = new Array<number>(nd).fill(0);
   let s = 1;
@@ -86,19 +108,7 @@ export function broadcastIndex(shape: readonly number[], out: readonly number[])
     strides[oi] = shape[i] === 1 ? 0 : s;
     s *= shape[i];
   }
-  const counter = new Array<number>(nd).fill(0);
-  let src = 0;
-  for (let k = 0; k < n; k++) {
-    idx[k] = src;
-    for (let d = nd - 1; d >= 0; d--) {
-      counter[d]++;
-      src += strides[d];
-      if (counter[d] < out[d]) break;
-      src -= strides[d] * counter[d];
-      counter[d] = 0;
-    }
-  }
-  return idx;
+  return stridedIndex(out, strides);
 }
 
 export function broadcastTo(a: NdArray, shape: readonly number[]): NdArray {
@@ -654,21 +664,7 @@ export function transpose(a: NdArray, axes?: number[]): NdArray {
     srcStrides[i] = s;
     s *= a.shape[i];
   }
-  const n = sizeOf(shape);
-  const idx = new Int32Array(n);
-  const counter = new Array<number>(nd).fill(0);
-  let src = 0;
-  for (let k = 0; k < n; k++) {
-    idx[k] = src;
-    for (let d = nd - 1; d >= 0; d--) {
-      counter[d]++;
-      src += srcStrides[perm[d]];
-      if (counter[d] < shape[d]) break;
-      src -= srcStrides[perm[d]] * counter[d];
-      counter[d] = 0;
-    }
-  }
-  return gather(a, idx, shape);
+  return gather(a, stridedIndex(shape, perm.map((p) => srcStrides[p])), shape);
 }
 
 export function concatenate(arrays: NdArray[], axis: number | null, dtype?: NpDType): NdArray {
