@@ -339,9 +339,44 @@ def quantization_cases():
     return cases
 
 
+# ---------------------------------------------------------------------------
+# Special functions: scipy.special in double on the (dtype-rounded) inputs.
+
+SPECIAL = {
+    "BesselI0": (sp.i0, (-40, 40)), "BesselI1": (sp.i1, (-40, 40)), "BesselI0e": (sp.i0e, (-60, 60)), "BesselI1e": (sp.i1e, (-60, 60)),
+    "BesselJ0": (sp.j0, (-60, 60)), "BesselJ1": (sp.j1, (-60, 60)), "BesselY0": (sp.y0, (0, 60)), "BesselY1": (sp.y1, (0, 60)),
+    "BesselK0": (sp.k0, (0, 40)), "BesselK1": (sp.k1, (0, 40)), "BesselK0e": (sp.k0e, (0, 60)), "BesselK1e": (sp.k1e, (0, 60)),
+    "Dawsn": (sp.dawsn, (-15, 15)), "Expint": (sp.expi, (-50, 50)),
+    "FresnelCos": (lambda x: sp.fresnel(x)[1], (-12, 12)), "FresnelSin": (lambda x: sp.fresnel(x)[0], (-12, 12)),
+    "Spence": (sp.spence, (0, 12)),
+}
+EXTRA = [0.0, 1e-6, 0.01, 0.5, 1.0, 1.9999, 2.0, 2.4048255576957727, 3.8317059702075125, 0.8935769662791675, 0.3725074107813666,
+         7.0, 7.01, 6.0, 6.001, 24.99, 25.01, 29.99, 30.01, 100.0, 250.0, -0.5, -1.0, -3.0, -30.5, float("inf"), float("-inf"), float("nan")]
+
+
+def special_cases():
+    cases = []
+    for op, (f, (lo, hi)) in SPECIAL.items():
+        base = np.concatenate([rng.uniform(lo, hi, size=30), rng.uniform(-2, 2, size=10), EXTRA])
+        for dname, npdt in (("double", np.float64), ("float", np.float32), ("half", np.float16)):
+            x = base.astype(npdt)
+            if dname == "half":
+                x = x[np.abs(np.nan_to_num(x.astype(np.float64), posinf=0, neginf=0)) < 20]
+            with np.errstate(all="ignore"):
+                want = np.asarray(f(x.astype(np.float64)), np.float64).astype(npdt)
+            cases.append({"op": op, "name": dname, "inputs": [t(x, dname)], "attrs": {"T": dname}, "outputs": [t(want, dname)]})
+        x = np.array([0.25, 1.5, 3.0, 5.5, 9.0], np.float32)
+        x = to_bf16(x)
+        with np.errstate(all="ignore"):
+            want = to_bf16(np.asarray(f(x.astype(np.float64)), np.float64).astype(np.float32))
+        cases.append({"op": op, "name": "bfloat16", "inputs": [t(x, "bfloat16")], "attrs": {"T": "bfloat16"}, "outputs": [t(want, "bfloat16")]})
+    return cases
+
+
 def main():
     write("signal.json", signal_cases())
     write("quantization.json", quantization_cases())
+    write("special.json", special_cases())
 
 
 if __name__ == "__main__":

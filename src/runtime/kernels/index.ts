@@ -23,6 +23,7 @@ import { signalKernels } from "./signal.js";
 import { fusedKernels } from "./fused.js";
 import { poolingKernels } from "./pooling-argmax.js";
 import { quantizationKernels } from "./quantization.js";
+import { specialKernels } from "./special.js";
 
 const FAMILIES: Record<string, KernelTable> = {
   control: controlKernels,
@@ -48,6 +49,7 @@ const FAMILIES: Record<string, KernelTable> = {
   fused: fusedKernels,
   pooling: poolingKernels,
   quantization: quantizationKernels,
+  special: specialKernels,
 };
 
 function merge(): KernelTable {
