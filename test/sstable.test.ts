@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { crc32c, mask } from "../src/loaders/crc32c.js";
 import {
   Block,
@@ -16,6 +16,7 @@ import {
   type Entry,
 } from "../src/loaders/sstable.js";
 import { throwsDecode } from "./support/asserts.js";
+import { GOLDEN, withCorpus } from "./support/corpus.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -159,17 +160,17 @@ test("Block validation: restarts, shared prefix, entry bounds, order", () => {
   throwsDecode(() => [...mid.entries()], /not at an entry boundary/);
 });
 
-const HPT = "/work/shared/corpus/golden/serving_saved_model_half_plus_two_cpu/00000123/variables/variables.index";
-test("real TF table with a Snappy data block (spec §7.8)", () => {
-  if (!existsSync(HPT)) return;
-  const f = new Uint8Array(readFileSync(HPT));
-  assert.is(f.length, 172);
-  assert.is(f[87], 1); // type byte of the first data block: Snappy
-  const t = new SSTable(f);
-  assert.equal([...t.entries()].map(([k]) => dec(k)), ["", "a", "a2", "b", "c", "c2"]);
-  assert.is(t.metaindexHandle.offset, 92);
-  assert.is(t.indexHandle.offset, 105);
-  assert.equal([...t.get(enc("a2"))!], [0x08, 0x01, 0x12, 0x00, 0x20, 0x04, 0x28, 0x04, 0x35, 0x06, 0x38, 0x27, 0x1f]);
+withCorpus("the real TF table test", () => {
+  test("real TF table with a Snappy data block (spec §7.8)", () => {
+    const f = new Uint8Array(readFileSync(`${GOLDEN}/serving_saved_model_half_plus_two_cpu/00000123/variables/variables.index`));
+    assert.is(f.length, 172);
+    assert.is(f[87], 1); // type byte of the first data block: Snappy
+    const t = new SSTable(f);
+    assert.equal([...t.entries()].map(([k]) => dec(k)), ["", "a", "a2", "b", "c", "c2"]);
+    assert.is(t.metaindexHandle.offset, 92);
+    assert.is(t.indexHandle.offset, 105);
+    assert.equal([...t.get(enc("a2"))!], [0x08, 0x01, 0x12, 0x00, 0x20, 0x04, 0x28, 0x04, 0x35, 0x06, 0x38, 0x27, 0x1f]);
+  });
 });
 
 test.run();
