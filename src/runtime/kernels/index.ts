@@ -24,6 +24,9 @@ import { fusedKernels } from "./fused.js";
 import { poolingKernels } from "./pooling-argmax.js";
 import { quantizationKernels } from "./quantization.js";
 import { specialKernels } from "./special.js";
+import { statisticsKernels } from "./statistics.js";
+import { serializationKernels } from "./serialization.js";
+import { debugKernels } from "./debug.js";
 
 const FAMILIES: Record<string, KernelTable> = {
   control: controlKernels,
@@ -50,6 +53,9 @@ const FAMILIES: Record<string, KernelTable> = {
   pooling: poolingKernels,
   quantization: quantizationKernels,
   special: specialKernels,
+  statistics: statisticsKernels,
+  serialization: serializationKernels,
+  debug: debugKernels,
 };
 
 function merge(): KernelTable {
