@@ -21,7 +21,6 @@ import { optionalKernels } from "./optional.js";
 import { trainingKernels } from "./training.js";
 import { signalKernels } from "./signal.js";
 import { fusedKernels } from "./fused.js";
-import { poolingKernels } from "./pooling-argmax.js";
 import { quantizationKernels } from "./quantization.js";
 import { specialKernels } from "./special.js";
 import { statisticsKernels } from "./statistics.js";
@@ -50,7 +49,6 @@ const FAMILIES: Record<string, KernelTable> = {
   training: trainingKernels,
   signal: signalKernels,
   fused: fusedKernels,
-  pooling: poolingKernels,
   quantization: quantizationKernels,
   special: specialKernels,
   statistics: statisticsKernels,
