@@ -746,10 +746,18 @@ interface Plane {
   dw: number; // downsampled_width (valid samples)
   dh: number;
   data: Uint8Array;
+  x0?: number; // first sample column (a crop's iMCU-aligned start)
 }
 
 /** Upsamples `p` by (fh, fv) to a full-size plane of width `ow` rows `oh`. */
-function upsample(p: Plane, fh: number, fv: number, fancy: boolean, ow: number, oh: number): Uint8Array {
+function upsample(p: Plane, fh: number, fv: number, fancy: boolean, ow: number, oh: number, wideEnough = p.dw > 2): Uint8Array {
+  if (p.x0) {
+    // A crop (jpeg_crop_scanline): the region starting at the aligned column is the whole row.
+    const w = p.w - p.x0;
+    const data = new Uint8Array(w * p.h);
+    for (let y = 0; y < p.h; y++) data.set(p.data.subarray(y * p.w + p.x0, (y + 1) * p.w), y * w);
+    p = { ...p, w, data, x0: 0 };
+  }
   const out = new Uint8Array(ow * oh);
   const at = (x: number, y: number) => p.data[Math.min(y, p.dh - 1) * p.w + x];
   const row = (y: number) => Math.max(0, Math.min(y, p.dh - 1)) * p.w;
@@ -757,7 +765,7 @@ function upsample(p: Plane, fh: number, fv: number, fancy: boolean, ow: number, 
     for (let y = 0; y < oh; y++) for (let x = 0; x < ow; x++) out[y * ow + x] = at(x, y);
     return out;
   }
-  if (fh === 2 && fv === 1 && fancy && p.dw > 2) {
+  if (fh === 2 && fv === 1 && fancy && wideEnough) {
     const tmp = new Uint8Array(p.w * 2 + 2);
     for (let y = 0; y < oh; y++) {
       const r = row(y);
@@ -789,7 +797,7 @@ function upsample(p: Plane, fh: number, fv: number, fancy: boolean, ow: number, 
     }
     return out;
   }
-  if (fh === 2 && fv === 2 && fancy && p.dw > 2) {
+  if (fh === 2 && fv === 2 && fancy && wideEnough) {
     const tmp = new Uint8Array(p.w * 2 + 2);
     const d = p.data;
     for (let y = 0; y < oh; y++) {
@@ -857,6 +865,18 @@ export function decodeJpeg(b: Uint8Array, o: JpegOptions): Image {
     return s;
   });
   const fancy = o.fancyUpscaling && minScaled > 1;
+  // DecodeAndCropJpeg: TF calls jpeg_crop_scanline, which starts the row at the
+  // iMCU column holding crop.x and ends it at the crop's right edge: the
+  // upsamplers treat both as image edges.
+  let cropX0 = 0;
+  let regionW = outW;
+  if (o.crop) {
+    const { x, y, width, height } = o.crop;
+    if (!(width > 0 && height > 0 && x >= 0 && y >= 0 && y + height <= outH && x + width <= outW)) fail("Invalid crop window");
+    const align = f.comps.length === 1 ? minScaled : minScaled * f.maxH;
+    cropX0 = Math.floor(x / align) * align;
+    regionW = width + x - cropX0;
+  }
   const needed = comps === 1 && (space === "ycc" || space === "gray") ? [0] : f.comps.map((_, i) => i);
   const planes: Uint8Array[] = [];
   for (const ci of needed) {
@@ -888,9 +908,16 @@ export function decodeJpeg(b: Uint8Array, o: JpegOptions): Image {
         }
       }
     } else p.data.fill(128); // a component no scan carried: all-zero coefficients
-    planes.push(upsample(p, f.maxH / hIn, f.maxV / vIn, fancy, outW, outH));
+    const wideEnough = p.dw > 2;
+    if (cropX0 || regionW !== outW) {
+      const hs = f.comps.length === 1 ? 1 : c.h;
+      const align = f.comps.length === 1 ? minScaled : minScaled * f.maxH;
+      p.x0 = (cropX0 / align) * (hs * s) * (f.comps.length === 1 ? 1 : 1);
+      p.dw = Math.ceil((regionW * c.h) / f.maxH);
+    }
+    planes.push(upsample(p, f.maxH / hIn, f.maxV / vIn, fancy, regionW, outH, p.dw < 2 ? false : wideEnough));
   }
-  const n = outW * outH;
+  const n = regionW * outH;
   const out = new Uint8Array(n * comps);
   if (comps === 1) {
     if (space === "rgb") {
@@ -941,9 +968,9 @@ export function decodeJpeg(b: Uint8Array, o: JpegOptions): Image {
   }
   if (o.crop) {
     const { x, y, width, height } = o.crop;
-    if (!(width > 0 && height > 0 && x >= 0 && y >= 0 && y + height <= outH && x + width <= outW)) fail("Invalid crop window");
     const cropped = new Uint8Array(width * height * comps);
-    for (let r = 0; r < height; r++) cropped.set(out.subarray(((y + r) * outW + x) * comps, ((y + r) * outW + x + width) * comps), r * width * comps);
+    const dx = x - cropX0;
+    for (let r = 0; r < height; r++) cropped.set(out.subarray(((y + r) * regionW + dx) * comps, ((y + r) * regionW + dx + width) * comps), r * width * comps);
     return { width, height, channels: comps, data: cropped };
   }
   return { width: outW, height: outH, channels: comps, data: out };
