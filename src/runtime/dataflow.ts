@@ -6,7 +6,7 @@
  * them to the next iteration. Every value is tagged with its frame instance
  * and iteration, as in TensorFlow's executor.
  */
-import type { GNode, Graph, TensorRef } from "./graph.js";
+import { refKey, type GNode, type Graph, type TensorRef } from "./graph.js";
 import type { SessionState } from "./state.js";
 import { Tensor } from "./tensor.js";
 import { DataType } from "../dtypes.js";
@@ -82,9 +82,8 @@ export function runDataflow(
   fetches: readonly TensorRef[],
   targets: readonly number[],
 ): Tensor[] {
-  const keyOf = (r: TensorRef) => r.node * 1048576 + r.out;
   const fedIndex = new Map<number, number>();
-  feeds.forEach((f, i) => fedIndex.set(keyOf(f), i));
+  feeds.forEach((f, i) => fedIndex.set(refKey(f), i));
   const needed = neededWithCycles(graph, new Set(fedIndex.keys()), fetches, targets);
   const nodes = graph.nodes;
 
@@ -98,7 +97,7 @@ export function runDataflow(
     const node = nodes[n];
     let d = 0;
     node.inputs.forEach((r, i) => {
-      const fi = fedIndex.get(keyOf(r));
+      const fi = fedIndex.get(refKey(r));
       if (fi !== undefined) {
         const l = feedInputs.get(n) ?? [];
         l.push([i, fi]);
@@ -139,7 +138,7 @@ export function runDataflow(
   const root = new Frame("", null, 0, 0);
   const queue: Item[] = [];
   const fetched = new Map<number, Value>();
-  const fetchKeys = new Set(fetches.map(keyOf));
+  const fetchKeys = new Set(fetches.map(refKey));
 
   const arrivalFor = (frame: Frame, iter: number, n: number): Arrival => {
     let it = frame.iterations.get(iter);
@@ -238,7 +237,7 @@ export function runDataflow(
     }
     if (tFrame === root) {
       for (let o = 0; o < outs.length; o++) {
-        const k = keyOf({ node: n, out: o });
+        const k = refKey({ node: n, out: o });
         if (fetchKeys.has(k) && outs[o] !== DEAD) {
           const prev = fetched.get(k);
           if (prev instanceof Tensor) prev.release();
@@ -306,7 +305,7 @@ export function runDataflow(
       checkDone(frame);
     }
     return fetches.map((f) => {
-      const v = fetched.get(keyOf(f)) ?? (fedIndex.has(keyOf(f)) ? feedValues[fedIndex.get(keyOf(f))!] : undefined);
+      const v = fetched.get(refKey(f)) ?? (fedIndex.has(refKey(f)) ? feedValues[fedIndex.get(refKey(f))!] : undefined);
       if (v === undefined) {
         throw new TfsmError("InvalidArgumentError", `Retval of ${nodes[f.node].name}:${f.out} does not have a value (it is on an untaken branch or its loop never finished)`);
       }
@@ -327,15 +326,14 @@ export function runDataflow(
 
 /** Like neededNodes, but loops (NextIteration back edges) are allowed. */
 function neededWithCycles(graph: Graph, fed: Set<number>, fetches: readonly TensorRef[], targets: readonly number[]): Set<number> {
-  const keyOf = (r: TensorRef) => r.node * 1048576 + r.out;
   const seen = new Set<number>();
-  const stack = [...fetches.filter((f) => !fed.has(keyOf(f))).map((f) => f.node), ...targets];
+  const stack = [...fetches.filter((f) => !fed.has(refKey(f))).map((f) => f.node), ...targets];
   while (stack.length) {
     const n = stack.pop()!;
     if (seen.has(n)) continue;
     seen.add(n);
     const node = graph.nodes[n];
-    for (const r of node.inputs) if (!fed.has(keyOf(r))) stack.push(r.node);
+    for (const r of node.inputs) if (!fed.has(refKey(r))) stack.push(r.node);
     for (const c of node.controls) stack.push(c);
   }
   return seen;

@@ -5,7 +5,7 @@
  * released right after its last consumer. Graphs with Switch/Merge/Enter/
  * Exit/NextIteration run on the dataflow executor (dataflow.ts).
  */
-import type { Graph, TensorRef } from "./graph.js";
+import { refKey, type Graph, type TensorRef } from "./graph.js";
 import type { SessionState } from "./state.js";
 import { Tensor } from "./tensor.js";
 import { deref, invoke, kernelFor, type Value } from "./invoke.js";
@@ -14,7 +14,6 @@ import { runDataflow } from "./dataflow.js";
 import { optimize } from "./optimize.js";
 import { TfsmError } from "../errors.js";
 
-const key = (r: TensorRef) => r.node * 1048576 + r.out;
 
 interface Step {
   node: number;
@@ -38,8 +37,8 @@ interface Plan {
 export function neededNodes(graph: Graph, fed: Set<number>, fetches: readonly TensorRef[], targets: readonly number[]): number[] | null {
   const state = new Uint8Array(graph.nodes.length); // 0 new, 1 on stack, 2 done
   const order: number[] = [];
-  const fullyFed = (n: number) => fed.has(key({ node: n, out: 0 })) && graph.nodes[n].numOutputs <= 1;
-  const roots = [...fetches.filter((f) => !fed.has(key(f))).map((f) => f.node), ...targets];
+  const fullyFed = (n: number) => fed.has(refKey({ node: n, out: 0 })) && graph.nodes[n].numOutputs <= 1;
+  const roots = [...fetches.filter((f) => !fed.has(refKey(f))).map((f) => f.node), ...targets];
   for (const root of roots) {
     if (state[root] === 2) continue;
     const stack: [number, number][] = [[root, 0]];
@@ -53,7 +52,7 @@ export function neededNodes(graph: Graph, fed: Set<number>, fetches: readonly Te
         let dep: number;
         if (i < nIn) {
           const r = node.inputs[i];
-          if (fed.has(key(r))) continue;
+          if (fed.has(refKey(r))) continue;
           dep = r.node;
         } else {
           dep = node.controls[i - nIn];
@@ -80,14 +79,14 @@ function compilePlan(state: SessionState, graph: Graph, order: number[], feeds: 
   let slots = 0;
   const feedSlots = new Int32Array(feeds.length);
   feeds.forEach((f, i) => {
-    let s = slotOf.get(key(f));
-    if (s === undefined) slotOf.set(key(f), (s = slots++));
+    let s = slotOf.get(refKey(f));
+    if (s === undefined) slotOf.set(refKey(f), (s = slots++));
     feedSlots[i] = s;
   });
-  const fedKeys = new Set(feeds.map(key));
+  const fedKeys = new Set(feeds.map(refKey));
   const slotFor = (r: TensorRef) => {
-    let s = slotOf.get(key(r));
-    if (s === undefined) slotOf.set(key(r), (s = slots++));
+    let s = slotOf.get(refKey(r));
+    if (s === undefined) slotOf.set(refKey(r), (s = slots++));
     return s;
   };
   const readers = new Map<number, number>(); // slot -> last step reading it
@@ -98,7 +97,7 @@ function compilePlan(state: SessionState, graph: Graph, order: number[], feeds: 
       const s = slotFor(r);
       inputs[i] = s;
       readers.set(s, stepIndex);
-      if (!fedKeys.has(key(r))) {
+      if (!fedKeys.has(refKey(r))) {
         const list = produced.get(r.node) ?? [];
         if (!list.some(([o]) => o === r.out)) list.push([r.out, s]);
         produced.set(r.node, list);
@@ -115,7 +114,7 @@ function compilePlan(state: SessionState, graph: Graph, order: number[], feeds: 
     const s = slotFor(f);
     fetchSlots[i] = s;
     readers.set(s, Infinity);
-    if (!fedKeys.has(key(f))) {
+    if (!fedKeys.has(refKey(f))) {
       const list = produced.get(f.node) ?? [];
       if (!list.some(([o]) => o === f.out)) list.push([f.out, s]);
       produced.set(f.node, list);
@@ -167,10 +166,10 @@ export function execute(
   else {
     let cache = planCache.get(graph);
     if (!cache) planCache.set(graph, (cache = new Map()));
-    const cacheKey = `${feeds.map(key).join(",")}|${fetches.map(key).join(",")}|${targets.join(",")}`;
+    const cacheKey = `${feeds.map(refKey).join(",")}|${fetches.map(refKey).join(",")}|${targets.join(",")}`;
     plan = cache.get(cacheKey);
     if (!plan) {
-      const order = graph.hasV1ControlFlow ? null : neededNodes(graph, new Set(feeds.map(key)), fetches, targets);
+      const order = graph.hasV1ControlFlow ? null : neededNodes(graph, new Set(feeds.map(refKey)), fetches, targets);
       plan = order ? compilePlan(state, graph, order, feeds, fetches) : "dataflow";
       cache.set(cacheKey, plan);
     }

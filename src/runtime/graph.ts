@@ -14,6 +14,9 @@ export interface TensorRef {
   out: number;
 }
 
+/** One number per tensor, for maps and sets (a node has far fewer than 2^20 outputs). */
+export const refKey = (r: TensorRef): number => r.node * 1048576 + r.out;
+
 export type ControlFlowKind = "switch" | "merge" | "enter" | "exit" | "next" | undefined;
 
 export interface GNode {

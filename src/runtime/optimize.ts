@@ -13,7 +13,7 @@
  *   same tensor object as last time — variables return the same tensor until
  *   assigned — the outputs are reused instead of recomputed.
  */
-import type { GNode, Graph, TensorRef } from "./graph.js";
+import { refKey, type GNode, type Graph, type TensorRef } from "./graph.js";
 import type { SessionState } from "./state.js";
 import type { KernelContext, KernelSpec } from "./kernels/types.js";
 import { KERNEL_FAMILY } from "./kernels/index.js";
@@ -31,7 +31,6 @@ export interface Unit {
   memo: boolean;
 }
 
-const key = (r: TensorRef) => r.node * 1048576 + r.out;
 
 const PURE_FAMILIES = new Set(["math", "nn", "array", "image", "string", "sparse"]);
 const PURE_CONTROL = new Set(["Identity", "Snapshot", "StopGradient", "PreventGradient"]);
@@ -90,19 +89,19 @@ function findChains(graph: Graph, order: readonly number[], fetches: readonly Te
   for (const n of order) {
     const node = graph.nodes[n];
     for (const r of node.inputs) {
-      uses.set(key(r), (uses.get(key(r)) ?? 0) + 1);
-      consumer.set(key(r), n);
+      uses.set(refKey(r), (uses.get(refKey(r)) ?? 0) + 1);
+      consumer.set(refKey(r), n);
       let s = outputsUsed.get(r.node);
       if (!s) outputsUsed.set(r.node, (s = new Set()));
       s.add(r.out);
     }
     for (const c of node.controls) controlTargets.add(c);
   }
-  for (const f of fetches) uses.set(key(f), Infinity);
+  for (const f of fetches) uses.set(refKey(f), Infinity);
   /** The sole consumer of output 0 of `n`, if it is the only use of any of n's outputs. */
   const soleConsumer = (n: number): number | undefined => {
-    if (controlTargets.has(n) || (outputsUsed.get(n)?.size ?? 0) !== 1 || uses.get(key({ node: n, out: 0 })) !== 1) return undefined;
-    const c = consumer.get(key({ node: n, out: 0 }));
+    if (controlTargets.has(n) || (outputsUsed.get(n)?.size ?? 0) !== 1 || uses.get(refKey({ node: n, out: 0 })) !== 1) return undefined;
+    const c = consumer.get(refKey({ node: n, out: 0 }));
     return c !== undefined && inPlan.has(c) ? c : undefined;
   };
   const chains: Chain[] = [];
