@@ -83,8 +83,9 @@ snap("wasm backend required");
 const { loadMetaGraph } = await mod("runtime/model");
 const { initBackend } = await mod("runtime/backend");
 const { selectMetaGraph } = await mod("loaders/savedmodel");
-const { readSavedModelLazily } = await mod("runtime/model");
-const readSavedModel = (!cfg.eager && readSavedModelLazily) || (await mod("loaders/savedmodel")).readSavedModel;
+// Not "lazy reader, else eager": a moved export must fail here, not silently profile the eager path.
+const readSavedModel = cfg.eager ? (await mod("loaders/savedmodel")).readSavedModel : (await mod("loaders/savedmodel-lazy")).readSavedModelLazily;
+if (typeof readSavedModel !== "function") throw new Error("memory-profile: the SavedModel reader was not found where this profile expects it");
 const { readNpy } = await mod("loaders/npy");
 snap("tfsm runtime imported");
 await initBackend();
