@@ -6,41 +6,21 @@ import type { AttrValue } from "../src/proto/gen/graph_pb.js";
 import { TfsmError } from "../src/errors.js";
 import * as compute from "../src/runtime/compute.js";
 import { shutdown, whenReady } from "../src/runtime/parallel/pool.js";
+import { DT, refAttr, type RefCase, type RefTensor } from "./support/kernel-refs.js";
 
 test.before(setup);
 
-interface TData {
-  dtype: string;
-  shape: number[];
-  values: number[];
-}
-interface Case {
-  op: string;
-  name: string;
-  inputs: TData[];
-  attrs: Record<string, unknown>;
-  outputs: TData[];
-}
-
 // Expected values: numpy float64 references of TF's documented formulas (scripts/make-kernel-refs-fused.py).
-const cases: Case[] = JSON.parse(readFileSync(new URL("./data/kernels/fused.json", import.meta.url), "utf8"));
+const cases: RefCase[] = JSON.parse(readFileSync(new URL("./data/kernels/fused.json", import.meta.url), "utf8"));
 
-const DT: Record<string, number> = { float: DataType.DT_FLOAT, double: DataType.DT_DOUBLE, half: DataType.DT_HALF };
 const FLOAT_ATTRS = new Set(["epsilon", "leakyrelu_alpha"]);
 
-function attrsOf(attrs: Record<string, unknown>, dtype: number): Record<string, AttrValue> {
-  const out: Record<string, AttrValue> = { T: attr.type(dtype) };
-  for (const [k, v] of Object.entries(attrs)) {
-    if (Array.isArray(v)) out[k] = typeof v[0] === "string" ? attr.strs(v as string[]) : attr.ints(v as number[]);
-    else if (typeof v === "string") out[k] = attr.str(v);
-    else if (typeof v === "boolean") out[k] = attr.bool(v);
-    else if (FLOAT_ATTRS.has(k)) out[k] = attr.float(v as number);
-    else out[k] = attr.int(v as number);
-  }
-  return out;
-}
+const attrsOf = (attrs: Record<string, unknown>, dtype: number): Record<string, AttrValue> => ({
+  T: attr.type(dtype),
+  ...Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, refAttr(k, v, FLOAT_ATTRS)])),
+});
 
-function close(actual: Tensor, want: TData, label: string, [rel, abs] = want.dtype === "double" ? [1e-12, 1e-12] : [1e-4, 2e-5]): void {
+function close(actual: Tensor, want: RefTensor, label: string, [rel, abs] = want.dtype === "double" ? [1e-12, 1e-12] : [1e-4, 2e-5]): void {
   assert.equal(actual.dtype, DT[want.dtype], `${label}: dtype`);
   assert.equal(actual.shape, want.shape, `${label}: shape`);
   const got = actual.numbers();
@@ -50,7 +30,7 @@ function close(actual: Tensor, want: TData, label: string, [rel, abs] = want.dty
   }
 }
 
-const toTensor = (d: TData, dtype = DT[d.dtype]) => tensor(dtype, d.shape, d.values);
+const toTensor = (d: RefTensor, dtype = DT[d.dtype]) => tensor(dtype, d.shape, d.values);
 
 for (const c of cases) {
   test(`${c.op}: ${c.name} (numpy reference)`, () => {

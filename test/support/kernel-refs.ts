@@ -30,12 +30,13 @@ export interface RefCase {
 export const refTensor = (d: RefTensor) => tensor(DT[d.dtype], d.shape, d.dtype === "int64" ? d.values.map((v) => BigInt(v)) : d.values);
 
 /**
- * A plain JSON attr value as the op wants it: a list is ints, a string str, a
+ * A plain JSON attr value as the op wants it: a list is ints (strs when it
+ * holds strings), a string str, a
  * boolean bool; a number is a float for names in `floatAttrs` (JSON writes
  * 1.0 as 1), else an int.
  */
 export function refAttr(name: string, v: unknown, floatAttrs: ReadonlySet<string>): AttrValue {
-  if (Array.isArray(v)) return attr.ints(v as number[]);
+  if (Array.isArray(v)) return typeof v[0] === "string" ? attr.strs(v as string[]) : attr.ints(v as number[]);
   if (typeof v === "string") return attr.str(v);
   if (typeof v === "boolean") return attr.bool(v);
   if (floatAttrs.has(name)) return attr.float(v as number);
