@@ -46,6 +46,7 @@ import { DataType, cppDtypeName } from "../../dtypes.js";
 import type { GNode } from "../graph.js";
 import type { SessionState } from "../state.js";
 import * as compute from "../compute.js";
+import { mathKernels } from "./math.js";
 import { nnKernels, windows, prod, zerosTensor, toLast, toFirst, type Padding } from "./nn.js";
 
 type Head = "matmul" | "conv2d" | "depthwise" | "batchmatmul";
@@ -438,37 +439,23 @@ function convHost(ctx: KernelContext, head: "conv2d" | "depthwise", f: Fusion, g
 function fusedBatchMatMul(ctx: KernelContext): Tensor[] {
   const f = parseFusion(ctx, "batchmatmul");
   const dtype = floatType(ctx, [DataType.DT_FLOAT, DataType.DT_HALF, DataType.DT_BFLOAT16]);
-  const [x, yv] = ctx.inputs;
-  if (x.rank < 2 || yv.rank < 2) throw ctx.error("InvalidArgumentError", `In[0] and In[1] must be at least rank 2: ${shapeText(x.shape)} ${shapeText(yv.shape)}`);
-  const adjX = ctx.attrs.bool("adj_x", false);
-  const adjY = ctx.attrs.bool("adj_y", false);
-  const xr = x.shape.slice(-2);
-  const yr = yv.shape.slice(-2);
-  const [M, K] = adjX ? [xr[1], xr[0]] : xr;
-  const [K2, N] = adjY ? [yr[1], yr[0]] : yr;
-  if (K !== K2) throw ctx.error("InvalidArgumentError", `Matrix size-incompatible: In[0]: ${shapeText(x.shape)}, In[1]: ${shapeText(yv.shape)}`);
-  const bx = x.shape.slice(0, -2);
-  const by = yv.shape.slice(0, -2);
-  const n = Math.max(bx.length, by.length);
-  const batch: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const a = bx[bx.length - n + i] ?? 1;
-    const b = by[by.length - n + i] ?? 1;
-    if (a !== b && a !== 1 && b !== 1) throw ctx.error("InvalidArgumentError", `In[0] and In[1] must have compatible batch dimensions: ${shapeText(x.shape)} vs. ${shapeText(yv.shape)}`);
-    batch.push(a === 1 ? b : a);
+  // The product is the plain BatchMatMulV2 kernel's (its checks, broadcasting and wording), then the epilogue.
+  const sub: KernelContext = Object.create(ctx, { inputs: { value: ctx.inputs.slice(0, 2) } });
+  const [product] = mathKernels.BatchMatMulV2.run(sub);
+  const outShape = product.shape;
+  try {
+    const y = tf.tidy(() => {
+      let r = product.tf(ctx.node.name);
+      let i = 2;
+      if (f.mul) r = tf.mul(r, ctx.tf(i++));
+      if (f.add) r = tf.add(r, ctx.tf(i++));
+      if (shapeText(r.shape) !== shapeText(outShape)) throw ctx.error("InvalidArgumentError", `the fused args must broadcast to the product's shape ${shapeText(outShape)}, got ${shapeText(r.shape)}`);
+      return r;
+    });
+    return [Tensor.fromTf(dtype, y)];
+  } finally {
+    product.disposeIfUnowned();
   }
-  const outShape = [...batch, M, N];
-  const y = tf.tidy(() => {
-    // Batch dims broadcast here (tfjs's own batch broadcasting is wrong across ranks on wasm).
-    const flat = (t: TfTensor, rc: number[]) => tf.reshape(tf.broadcastTo(t, [...batch, ...rc]), [prod(batch), ...rc]);
-    let r: TfTensor = prod(outShape) === 0 || K === 0 ? tf.zeros(outShape) : tf.reshape(tf.matMul(flat(ctx.tf(0), xr), flat(ctx.tf(1), yr), adjX, adjY), outShape);
-    let i = 2;
-    if (f.mul) r = tf.mul(r, ctx.tf(i++));
-    if (f.add) r = tf.add(r, ctx.tf(i++));
-    if (shapeText(r.shape) !== shapeText(outShape)) throw ctx.error("InvalidArgumentError", `the fused args must broadcast to the product's shape ${shapeText(outShape)}, got ${shapeText(r.shape)}`);
-    return r;
-  });
-  return [Tensor.fromTf(dtype, y)];
 }
 
 export const fusedKernels: KernelTable = {

@@ -1948,10 +1948,9 @@ function matmulCore(ctx: KernelContext, a: Tensor, b: Tensor, ta: boolean, tb: b
   const outSize = sizeOf(batch) * M * N;
   if (tfKind(a.dtype) === "f" && tfKind(outDt) === "f" && K1 > 0 && outSize > 0 && !preferHost([a, b], outSize * Math.max(1, K1 / 4))) {
     const [at, bt] = [a.tf(ctx.node.name), b.tf(ctx.node.name)];
-    // tfjs broadcasts batch dimensions wrongly when the ranks differ: broadcast
-    // and flatten them here, so tfjs sees equal rank-3 batches.
     // tfjs broadcasts batch dimensions right only when they match or one
-    // side's are all 1: flatten them to one, and expand the rest here.
+    // side's are all 1 (wrongly when the ranks differ): flatten them to one,
+    // and expand the rest here.
     return fromTf(outDt, () => {
       if (batch.length === 0) return compute.matMul({ a: at, b: bt, transposeA: ta, transposeB: tb });
       if (bB.length === 0 && !ta) {
