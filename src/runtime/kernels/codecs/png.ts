@@ -175,14 +175,7 @@ function autoChannels(h: Header, desired: number): number {
 
 /** Inflates the IDAT stream: zlib header checked, Adler-32 and trailing data ignored as libpng does once every row is read. */
 function inflate(idat: Uint8Array[], expected: number): Uint8Array {
-  let total = 0;
-  for (const c of idat) total += c.length;
-  const z = new Uint8Array(total);
-  let o = 0;
-  for (const c of idat) {
-    z.set(c, o);
-    o += c.length;
-  }
+  const z = Buffer.concat(idat);
   if (z.length < 2) fail("Not enough image data");
   const cmf = z[0];
   const flg = z[1];
